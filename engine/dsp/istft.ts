@@ -1,0 +1,95 @@
+import type { Spectrogram } from './stft.js';
+import type { StftPlan } from './stft-plan.js';
+
+/** Receives finished output samples, in order; the array is reused after the call returns. */
+export interface SampleSink {
+  samples(x: Float32Array, count: number): void;
+}
+
+/**
+ * Streaming inverse STFT by weighted overlap-add: each frame is inverse-transformed, windowed and
+ * added; every output sample is divided by the sum of squared windows that actually covered it, so
+ * reconstruction is exact for any window and hop, edges included (the least-squares ISTFT of
+ * Griffin & Lim 1984). The first nFft/2 samples (the analysis pad) are dropped, so output sample i
+ * is input sample i. Allocates only in the constructor.
+ */
+export class IstftSynthesizer {
+  private readonly plan: StftPlan;
+  private readonly sink: SampleSink;
+  private readonly num: Float32Array;
+  private readonly den: Float32Array;
+  private readonly frameBuf: Float32Array;
+  private readonly out: Float32Array;
+  private skip: number;
+  private frames = 0;
+
+  constructor(plan: StftPlan, sink: SampleSink) {
+    this.plan = plan;
+    this.sink = sink;
+    this.num = new Float32Array(plan.nFft);
+    this.den = new Float32Array(plan.nFft);
+    this.frameBuf = new Float32Array(plan.nFft);
+    this.out = new Float32Array(plan.nFft);
+    this.skip = plan.nFft / 2;
+  }
+
+  /** Adds one frame (bins 0..nFft/2) and emits the hop of samples it completes. */
+  frame(re: Float32Array, im: Float32Array): void {
+    const { nFft, hopSamples, window, fft } = this.plan;
+    const { num, den, frameBuf } = this;
+    fft.inverse(re, im, frameBuf);
+    for (let i = 0; i < nFft; i++) {
+      const w = window[i];
+      num[i] += frameBuf[i] * w;
+      den[i] += w * w;
+    }
+    this.frames++;
+    this.emit(hopSamples);
+    num.copyWithin(0, hopSamples);
+    den.copyWithin(0, hopSamples);
+    num.fill(0, nFft - hopSamples);
+    den.fill(0, nFft - hopSamples);
+  }
+
+  /** Emits the tail still held in the overlap buffer (no more frames will come). */
+  end(): void {
+    if (this.frames === 0) return;
+    this.emit(this.plan.nFft - this.plan.hopSamples);
+    this.num.fill(0);
+    this.den.fill(0);
+  }
+
+  private emit(count: number): void {
+    const { num, den, out } = this;
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      // A sample no window covered (impossible for hop <= nFft/2 with the tails of Hann-family
+      // windows, but cheap to guard) stays silent rather than NaN.
+      out[n++] = den[i] > 1e-8 ? num[i] / den[i] : 0;
+    }
+    if (n > 0) this.sink.samples(out, n);
+  }
+}
+
+/** Whole-spectrogram inverse of `stft`: a signal of `length` samples. */
+export function istft(plan: StftPlan, spec: Spectrogram, length: number): Float32Array {
+  const y = new Float32Array(length);
+  let pos = 0;
+  const synth = new IstftSynthesizer(plan, {
+    samples(x, count) {
+      const take = Math.min(count, length - pos);
+      if (take > 0) y.set(x.subarray(0, take), pos);
+      pos += Math.max(take, 0);
+    },
+  });
+  const { bins } = spec;
+  for (let t = 0; t < spec.frames; t++) {
+    synth.frame(spec.re.subarray(t * bins, (t + 1) * bins), spec.im.subarray(t * bins, (t + 1) * bins));
+  }
+  synth.end();
+  return y;
+}

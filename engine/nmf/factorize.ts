@@ -1,0 +1,262 @@
+import { QuellError, throwIfAborted } from '../errors.js';
+import { betaDivergence, muExponent } from './divergence.js';
+import { jsKernels, type Kernels } from './kernels.js';
+
+/** Smallest value W and H may take: keeps float32 out of subnormals (10-30x slower multiplies). */
+export const FACTOR_FLOOR = 1e-15;
+/** Added to the model W H before dividing by it. */
+const EPS = 1e-9;
+
+export interface FactorizeOptions {
+  /** Beta-divergence, in [0, 2]: 0 Itakura-Saito, 1 Kullback-Leibler (default), 2 Euclidean. */
+  beta: number;
+  /** L1 weight on each atom's activations (length = atoms). */
+  sparsity: Float32Array;
+  /** Iteration cap. */
+  maxIterations: number;
+  /** Stop when the objective changes by less than this fraction between checks; 0 runs to the cap. */
+  tolerance: number;
+  /** Evaluate the objective every this many iterations (it costs a log per entry). */
+  checkEvery: number;
+  /** Atoms with index >= freeFrom are learned too (normalisation-aware MU); atoms.length = none. */
+  freeFrom: number;
+  signal?: { aborted: boolean };
+  /** Called after each objective evaluation. */
+  onCheck?: (iteration: number, objective: number) => void;
+}
+
+export interface FactorizeResult {
+  iterations: number;
+  /** D_beta(V | WH) + sum_k sparsity_k * sum_t H[t,k], at the returned factors. */
+  objective: number;
+  converged: boolean;
+}
+
+/**
+ * Preallocated buffers for factorising up to `maxFrames` frames of `bins` bins with `atoms` atoms.
+ * One workspace serves block after block without allocating; it also holds the dictionary in the
+ * two layouts the products need.
+ */
+export class NmfWorkspace {
+  readonly maxFrames: number;
+  readonly bins: number;
+  readonly atoms: number;
+  readonly kernels: Kernels;
+  /** The dictionary, atom-major (atoms x bins): each atom contiguous. */
+  readonly Wt: Float32Array;
+  /** The same, bin-major (bins x atoms), for R * W. */
+  readonly W: Float32Array;
+  readonly L: Float32Array; // the model W H, frames x bins
+  readonly R: Float32Array; // V .* L^(beta-2), frames x bins
+  readonly D: Float32Array; // L^(beta-1), frames x bins (beta != 1)
+  readonly num: Float32Array; // frames x atoms
+  readonly den: Float32Array; // frames x atoms
+  readonly colSum: Float32Array; // sum over bins of each atom: the whole beta = 1 denominator
+  private freeH: Float32Array;
+  private freeNum: Float32Array;
+  private freeDen: Float32Array;
+
+  constructor(maxFrames: number, bins: number, atoms: number, kernels: Kernels = jsKernels) {
+    this.maxFrames = maxFrames;
+    this.bins = bins;
+    this.atoms = atoms;
+    this.kernels = kernels;
+    this.Wt = new Float32Array(atoms * bins);
+    this.W = new Float32Array(atoms * bins);
+    this.L = new Float32Array(maxFrames * bins);
+    this.R = new Float32Array(maxFrames * bins);
+    this.D = new Float32Array(maxFrames * bins);
+    this.num = new Float32Array(maxFrames * atoms);
+    this.den = new Float32Array(maxFrames * atoms);
+    this.colSum = new Float32Array(atoms);
+    this.freeH = new Float32Array(0);
+    this.freeNum = new Float32Array(0);
+    this.freeDen = new Float32Array(0);
+  }
+
+  /** Loads a dictionary (atoms x bins, atom-major) into both layouts. */
+  setDictionary(Wt: Float32Array): void {
+    if (Wt.length !== this.atoms * this.bins) {
+      throw new QuellError('E_PARAM', `dictionary has ${Wt.length} values; the workspace expects ${this.atoms} x ${this.bins}`);
+    }
+    this.Wt.set(Wt);
+    this.refreshDerived(0);
+  }
+
+  /** Recomputes the bin-major copy and column sums for atoms >= from. */
+  refreshDerived(from: number): void {
+    const { atoms, bins, Wt, W, colSum } = this;
+    for (let k = from; k < atoms; k++) {
+      let s = 0;
+      for (let f = 0; f < bins; f++) {
+        const w = Wt[k * bins + f];
+        W[f * atoms + k] = w;
+        s += w;
+      }
+      colSum[k] = s;
+    }
+  }
+
+  /** Scratch for the learned atoms' update, grown on first use only. */
+  freeBuffers(frames: number, free: number): { H: Float32Array; num: Float32Array; den: Float32Array } {
+    const need = this.maxFrames * free;
+    if (this.freeH.length < need) {
+      this.freeH = new Float32Array(need);
+      this.freeNum = new Float32Array(free * this.bins);
+      this.freeDen = new Float32Array(free * this.bins);
+    }
+    void frames;
+    return { H: this.freeH, num: this.freeNum, den: this.freeDen };
+  }
+}
+
+/** L = W H + EPS for the first `frames` frames. */
+function model(ws: NmfWorkspace, H: Float32Array, frames: number): void {
+  const { atoms, bins, L } = ws;
+  ws.kernels.gemm(H, ws.Wt, frames, atoms, bins, L);
+  const n = frames * bins;
+  for (let i = 0; i < n; i++) L[i] += EPS;
+}
+
+/** R = V .* L^(beta-2) and, unless beta = 1, D = L^(beta-1). */
+function ratios(ws: NmfWorkspace, V: Float32Array, frames: number, beta: number): void {
+  const { L, R, D } = ws;
+  const n = frames * ws.bins;
+  if (beta === 1) {
+    for (let i = 0; i < n; i++) R[i] = V[i] / L[i];
+  } else if (beta === 2) {
+    for (let i = 0; i < n; i++) {
+      R[i] = V[i];
+      D[i] = L[i];
+    }
+  } else if (beta === 0) {
+    for (let i = 0; i < n; i++) {
+      const inv = 1 / L[i];
+      D[i] = inv;
+      R[i] = V[i] * inv * inv;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = Math.pow(L[i], beta - 2);
+      R[i] = V[i] * p;
+      D[i] = p * L[i];
+    }
+  }
+}
+
+function objective(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array): number {
+  let obj = betaDivergence(V, ws.L, frames * ws.bins, beta);
+  const { atoms } = ws;
+  for (let t = 0; t < frames; t++) {
+    for (let k = 0; k < atoms; k++) obj += sparsity[k] * H[t * atoms + k];
+  }
+  return obj;
+}
+
+/** One MM update of H (frames x atoms), W fixed, from the model in ws.L. */
+function updateH(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, gamma: number): void {
+  const { atoms, bins, num, den, colSum } = ws;
+  ratios(ws, V, frames, beta);
+  ws.kernels.gemm(ws.R, ws.W, frames, bins, atoms, num);
+  if (beta !== 1) ws.kernels.gemm(ws.D, ws.W, frames, bins, atoms, den);
+  for (let t = 0; t < frames; t++) {
+    const row = t * atoms;
+    for (let k = 0; k < atoms; k++) {
+      const d = (beta === 1 ? colSum[k] : den[row + k]) + sparsity[k] + EPS;
+      let ratio = num[row + k] / d;
+      if (gamma !== 1) ratio = Math.pow(ratio, gamma);
+      const h = H[row + k] * ratio;
+      H[row + k] = h > FACTOR_FLOOR ? h : FACTOR_FLOOR;
+    }
+  }
+}
+
+/**
+ * Normalisation-aware MU for the atoms >= from (Le Roux, Weninger & Hershey 2015, after Eggert &
+ * Körner 2004): the gradient of the unit-norm constraint is folded into numerator and denominator,
+ * then atoms are renormalised to unit L2 norm. Atoms below `from` stay fixed.
+ */
+function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, from: number, gamma: number): void {
+  const { atoms, bins, Wt } = ws;
+  const free = atoms - from;
+  const fb = ws.freeBuffers(frames, free);
+  for (let t = 0; t < frames; t++) {
+    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[t * atoms + from + j];
+  }
+  model(ws, H, frames);
+  ratios(ws, V, frames, beta);
+  ws.kernels.gemmAtB(fb.H, ws.R, frames, free, bins, fb.num);
+  if (beta === 1) {
+    for (let j = 0; j < free; j++) {
+      let s = 0;
+      for (let t = 0; t < frames; t++) s += fb.H[t * free + j];
+      fb.den.fill(s, j * bins, (j + 1) * bins);
+    }
+  } else {
+    ws.kernels.gemmAtB(fb.H, ws.D, frames, free, bins, fb.den);
+  }
+  for (let j = 0; j < free; j++) {
+    const w0 = (from + j) * bins;
+    const r0 = j * bins;
+    let wDen = 0;
+    let wNum = 0;
+    for (let f = 0; f < bins; f++) {
+      wDen += Wt[w0 + f] * fb.den[r0 + f];
+      wNum += Wt[w0 + f] * fb.num[r0 + f];
+    }
+    let norm = 0;
+    for (let f = 0; f < bins; f++) {
+      const w = Wt[w0 + f];
+      let ratio = (fb.num[r0 + f] + w * wDen) / (fb.den[r0 + f] + w * wNum + EPS);
+      if (gamma !== 1) ratio = Math.pow(ratio, gamma);
+      const v = w * ratio;
+      Wt[w0 + f] = v;
+      norm += v * v;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let f = 0; f < bins; f++) {
+      const v = Wt[w0 + f] * inv;
+      Wt[w0 + f] = v > FACTOR_FLOOR ? v : FACTOR_FLOOR;
+    }
+  }
+  ws.refreshDerived(from);
+}
+
+/**
+ * Sparse beta-NMF by multiplicative updates: V (frames x bins) ~ H (frames x atoms) * Wt (atoms x
+ * bins), minimising D_beta(V | W H) + sum_k sparsity_k |H_k|_1 (Févotte & Idier 2011; L1 as in
+ * Schmidt & Olsson 2006). The dictionary is ws.Wt (set with setDictionary); atoms >= freeFrom are
+ * learned as well. H must hold a positive initial guess and receives the result. With W fixed the
+ * objective never increases for beta in [0, 2] (the updates are majorisation-minimisation steps).
+ */
+export function factorize(ws: NmfWorkspace, V: Float32Array, frames: number, H: Float32Array, options: FactorizeOptions): FactorizeResult {
+  const { beta, sparsity, maxIterations, tolerance, checkEvery, freeFrom, signal, onCheck } = options;
+  if (frames > ws.maxFrames) throw new QuellError('E_PARAM', `frames=${frames} exceeds the workspace's ${ws.maxFrames}`);
+  const gamma = muExponent(beta);
+  let last = Infinity;
+  let obj = Infinity;
+  let converged = false;
+  let it = 0;
+  while (it < maxIterations) {
+    throwIfAborted(signal);
+    model(ws, H, frames);
+    if (it % checkEvery === 0) {
+      obj = objective(ws, V, H, frames, beta, sparsity);
+      onCheck?.(it, obj);
+      if (tolerance > 0 && Math.abs(last - obj) <= tolerance * Math.abs(last)) {
+        converged = true;
+        break;
+      }
+      last = obj;
+    }
+    updateH(ws, V, H, frames, beta, sparsity, gamma);
+    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, freeFrom, gamma);
+    it++;
+  }
+  if (!converged) {
+    model(ws, H, frames);
+    obj = objective(ws, V, H, frames, beta, sparsity);
+    onCheck?.(it, obj);
+  }
+  return { iterations: it, objective: obj, converged };
+}

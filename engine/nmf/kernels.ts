@@ -1,0 +1,88 @@
+/**
+ * Dense float32 kernels for the NMF solvers. Matrices are contiguous row-major Float32Arrays with
+ * explicit dimensions. Every function writes into `out` (the last argument) and allocates nothing, so
+ * the solvers can call them inside their iteration loops. The plain-TypeScript versions here are the
+ * reference and the fallback; engine/nmf/wasm provides the same interface in WebAssembly SIMD.
+ */
+export interface Kernels {
+  readonly name: string;
+  /** C (m x n) = A (m x k) * B (k x n). */
+  gemm(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void;
+  /** C (k x n) = A^T * B with A (m x k), B (m x n): sums over the shared row index. */
+  gemmAtB(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void;
+}
+
+/**
+ * C = A * B, register-blocked 4 rows x 4 columns: sixteen accumulators stay in registers while the
+ * shared index p runs, so each loaded element of A or B feeds four multiply-adds.
+ */
+function gemm(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0, b = j; p < k; p++, b += n) {
+        const b0 = B[b], b1 = B[b + 1], b2 = B[b + 2], b3 = B[b + 3];
+        const x0 = A[a0 + p], x1 = A[a1 + p], x2 = A[a2 + p], x3 = A[a3 + p];
+        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+      }
+      let c = i * n + j;
+      C[c] = c00; C[c + 1] = c01; C[c + 2] = c02; C[c + 3] = c03;
+      c += n;
+      C[c] = c10; C[c + 1] = c11; C[c + 2] = c12; C[c + 3] = c13;
+      c += n;
+      C[c] = c20; C[c + 1] = c21; C[c + 2] = c22; C[c + 3] = c23;
+      c += n;
+      C[c] = c30; C[c + 1] = c31; C[c + 2] = c32; C[c + 3] = c33;
+    }
+    for (let j = n4; j < n; j++) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let p = 0, b = j; p < k; p++, b += n) {
+        const bv = B[b];
+        c0 += A[a0 + p] * bv;
+        c1 += A[a1 + p] * bv;
+        c2 += A[a2 + p] * bv;
+        c3 += A[a3 + p] * bv;
+      }
+      C[i * n + j] = c0;
+      C[(i + 1) * n + j] = c1;
+      C[(i + 2) * n + j] = c2;
+      C[(i + 3) * n + j] = c3;
+    }
+  }
+  for (let i = m4; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let c = 0;
+      for (let p = 0, b = j; p < k; p++, b += n) c += A[i * k + p] * B[b];
+      C[i * n + j] = c;
+    }
+  }
+}
+
+/** C = A^T * B, as a sum of rank-one updates (row r of A times row r of B): contiguous inner loops. */
+function gemmAtB(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void {
+  C.fill(0, 0, k * n);
+  for (let r = 0; r < m; r++) {
+    const ar = r * k;
+    const br = r * n;
+    for (let i = 0; i < k; i++) {
+      const a = A[ar + i];
+      if (a === 0) continue;
+      const ci = i * n;
+      for (let j = 0; j < n; j++) C[ci + j] += a * B[br + j];
+    }
+  }
+}
+
+export const jsKernels: Kernels = { name: 'js', gemm, gemmAtB };
