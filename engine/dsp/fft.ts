@@ -1,4 +1,5 @@
 import FFT from 'fft.js';
+import { QuellError } from '../errors.js';
 
 /**
  * The one typed place that touches fft.js. A plan for real transforms of one power-of-two size:
@@ -18,7 +19,7 @@ export function isPowerOfTwo(n: number): boolean {
 
 export function createRealFft(size: number): RealFft {
   if (!isPowerOfTwo(size) || size < 4) {
-    throw new Error(`FFT size must be a power of two >= 4; got ${size}`);
+    throw new QuellError('E_PARAM', `FFT size must be a power of two >= 4; got ${size}`);
   }
   const fft = new FFT(size);
   const half = size / 2;

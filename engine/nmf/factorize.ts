@@ -1,6 +1,6 @@
 import { QuellError, throwIfAborted } from '../errors.js';
 import { betaDivergence, muExponent } from './divergence.js';
-import { jsKernels, type Kernels } from './kernels.js';
+import { jsKernels, type KernelFactory, type Kernels } from './kernels.js';
 
 /** Smallest value W and H may take: keeps float32 out of subnormals (10-30x slower multiplies). */
 export const FACTOR_FLOOR = 1e-15;
@@ -32,16 +32,28 @@ export interface FactorizeResult {
   converged: boolean;
 }
 
+export interface WorkspaceOptions {
+  /** Kernel backend factory, given the number of floats the workspace will allocate. Default: plain JS. */
+  kernels?: KernelFactory;
+  /** Most atoms that may be learned during a factorisation (trailing atoms). Default: all. */
+  maxFreeAtoms?: number;
+}
+
 /**
- * Preallocated buffers for factorising up to `maxFrames` frames of `bins` bins with `atoms` atoms.
- * One workspace serves block after block without allocating; it also holds the dictionary in the
- * two layouts the products need.
+ * Preallocated buffers for factorising up to `maxFrames` frames of `bins` bins with `atoms` atoms:
+ * V and H live here (the caller fills them), so one workspace serves block after block without
+ * allocating, and a WebAssembly backend finds every operand in its own memory.
  */
 export class NmfWorkspace {
   readonly maxFrames: number;
   readonly bins: number;
   readonly atoms: number;
+  readonly maxFreeAtoms: number;
   readonly kernels: Kernels;
+  /** Input magnitudes, frames x bins. */
+  readonly V: Float32Array;
+  /** Activations, frames x atoms: the initial guess in, the solution out. */
+  readonly H: Float32Array;
   /** The dictionary, atom-major (atoms x bins): each atom contiguous. */
   readonly Wt: Float32Array;
   /** The same, bin-major (bins x atoms), for R * W. */
@@ -52,26 +64,34 @@ export class NmfWorkspace {
   readonly num: Float32Array; // frames x atoms
   readonly den: Float32Array; // frames x atoms
   readonly colSum: Float32Array; // sum over bins of each atom: the whole beta = 1 denominator
-  private freeH: Float32Array;
-  private freeNum: Float32Array;
-  private freeDen: Float32Array;
+  readonly klDen: Float32Array; // colSum + sparsity, per atom
+  readonly freeH: Float32Array; // frames x free atoms
+  readonly freeNum: Float32Array; // free atoms x bins
+  readonly freeDen: Float32Array; // free atoms x bins
 
-  constructor(maxFrames: number, bins: number, atoms: number, kernels: Kernels = jsKernels) {
+  constructor(maxFrames: number, bins: number, atoms: number, options: WorkspaceOptions = {}) {
+    const free = options.maxFreeAtoms ?? atoms;
     this.maxFrames = maxFrames;
     this.bins = bins;
     this.atoms = atoms;
+    this.maxFreeAtoms = free;
+    const floats = maxFrames * (4 * bins + 3 * atoms + free) + atoms * (2 * bins + 2) + 2 * free * bins;
+    const kernels = (options.kernels ?? (() => jsKernels))(floats);
     this.kernels = kernels;
-    this.Wt = new Float32Array(atoms * bins);
-    this.W = new Float32Array(atoms * bins);
-    this.L = new Float32Array(maxFrames * bins);
-    this.R = new Float32Array(maxFrames * bins);
-    this.D = new Float32Array(maxFrames * bins);
-    this.num = new Float32Array(maxFrames * atoms);
-    this.den = new Float32Array(maxFrames * atoms);
-    this.colSum = new Float32Array(atoms);
-    this.freeH = new Float32Array(0);
-    this.freeNum = new Float32Array(0);
-    this.freeDen = new Float32Array(0);
+    this.V = kernels.alloc(maxFrames * bins);
+    this.H = kernels.alloc(maxFrames * atoms);
+    this.Wt = kernels.alloc(atoms * bins);
+    this.W = kernels.alloc(atoms * bins);
+    this.L = kernels.alloc(maxFrames * bins);
+    this.R = kernels.alloc(maxFrames * bins);
+    this.D = kernels.alloc(maxFrames * bins);
+    this.num = kernels.alloc(maxFrames * atoms);
+    this.den = kernels.alloc(maxFrames * atoms);
+    this.colSum = kernels.alloc(atoms);
+    this.klDen = kernels.alloc(atoms);
+    this.freeH = kernels.alloc(maxFrames * free);
+    this.freeNum = kernels.alloc(free * bins);
+    this.freeDen = kernels.alloc(free * bins);
   }
 
   /** Loads a dictionary (atoms x bins, atom-major) into both layouts. */
@@ -96,35 +116,22 @@ export class NmfWorkspace {
       colSum[k] = s;
     }
   }
-
-  /** Scratch for the learned atoms' update, grown on first use only. */
-  freeBuffers(frames: number, free: number): { H: Float32Array; num: Float32Array; den: Float32Array } {
-    const need = this.maxFrames * free;
-    if (this.freeH.length < need) {
-      this.freeH = new Float32Array(need);
-      this.freeNum = new Float32Array(free * this.bins);
-      this.freeDen = new Float32Array(free * this.bins);
-    }
-    void frames;
-    return { H: this.freeH, num: this.freeNum, den: this.freeDen };
-  }
 }
 
-/** L = W H + EPS for the first `frames` frames. */
-function model(ws: NmfWorkspace, H: Float32Array, frames: number): void {
-  const { atoms, bins, L } = ws;
+/**
+ * L = W H + EPS and R = V .* L^(beta-2), plus D = L^(beta-1) unless beta = 1, for the first
+ * `frames` frames.
+ */
+function modelAndRatios(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number): void {
+  const { atoms, bins, L, R, D } = ws;
   ws.kernels.gemm(H, ws.Wt, frames, atoms, bins, L);
   const n = frames * bins;
-  for (let i = 0; i < n; i++) L[i] += EPS;
-}
-
-/** R = V .* L^(beta-2) and, unless beta = 1, D = L^(beta-1). */
-function ratios(ws: NmfWorkspace, V: Float32Array, frames: number, beta: number): void {
-  const { L, R, D } = ws;
-  const n = frames * ws.bins;
   if (beta === 1) {
-    for (let i = 0; i < n; i++) R[i] = V[i] / L[i];
-  } else if (beta === 2) {
+    ws.kernels.shiftDivide(V, L, EPS, n, R);
+    return;
+  }
+  for (let i = 0; i < n; i++) L[i] += EPS;
+  if (beta === 2) {
     for (let i = 0; i < n; i++) {
       R[i] = V[i];
       D[i] = L[i];
@@ -153,16 +160,19 @@ function objective(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: n
   return obj;
 }
 
-/** One MM update of H (frames x atoms), W fixed, from the model in ws.L. */
-function updateH(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, gamma: number): void {
-  const { atoms, bins, num, den, colSum } = ws;
-  ratios(ws, V, frames, beta);
+/** One MM update of H (frames x atoms), W fixed, from ws.R and ws.D (modelAndRatios). */
+function updateH(ws: NmfWorkspace, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, gamma: number): void {
+  const { atoms, bins, num, den } = ws;
   ws.kernels.gemm(ws.R, ws.W, frames, bins, atoms, num);
-  if (beta !== 1) ws.kernels.gemm(ws.D, ws.W, frames, bins, atoms, den);
+  if (beta === 1) {
+    ws.kernels.updateKl(H, num, ws.klDen, frames, atoms, EPS, FACTOR_FLOOR);
+    return;
+  }
+  ws.kernels.gemm(ws.D, ws.W, frames, bins, atoms, den);
   for (let t = 0; t < frames; t++) {
     const row = t * atoms;
     for (let k = 0; k < atoms; k++) {
-      const d = (beta === 1 ? colSum[k] : den[row + k]) + sparsity[k] + EPS;
+      const d = den[row + k] + sparsity[k] + EPS;
       let ratio = num[row + k] / d;
       if (gamma !== 1) ratio = Math.pow(ratio, gamma);
       const h = H[row + k] * ratio;
@@ -176,15 +186,14 @@ function updateH(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: num
  * Körner 2004): the gradient of the unit-norm constraint is folded into numerator and denominator,
  * then atoms are renormalised to unit L2 norm. Atoms below `from` stay fixed.
  */
-function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, from: number, gamma: number): void {
+function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, from: number, gamma: number): void {
   const { atoms, bins, Wt } = ws;
   const free = atoms - from;
-  const fb = ws.freeBuffers(frames, free);
+  const fb = { H: ws.freeH, num: ws.freeNum, den: ws.freeDen };
   for (let t = 0; t < frames; t++) {
     for (let j = 0; j < free; j++) fb.H[t * free + j] = H[t * atoms + from + j];
   }
-  model(ws, H, frames);
-  ratios(ws, V, frames, beta);
+  modelAndRatios(ws, V, H, frames, beta);
   ws.kernels.gemmAtB(fb.H, ws.R, frames, free, bins, fb.num);
   if (beta === 1) {
     for (let j = 0; j < free; j++) {
@@ -220,41 +229,47 @@ function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, fra
     }
   }
   ws.refreshDerived(from);
+  for (let k = from; k < atoms; k++) ws.klDen[k] = ws.colSum[k] + sparsity[k];
 }
 
 /**
  * Sparse beta-NMF by multiplicative updates: V (frames x bins) ~ H (frames x atoms) * Wt (atoms x
  * bins), minimising D_beta(V | W H) + sum_k sparsity_k |H_k|_1 (Févotte & Idier 2011; L1 as in
- * Schmidt & Olsson 2006). The dictionary is ws.Wt (set with setDictionary); atoms >= freeFrom are
- * learned as well. H must hold a positive initial guess and receives the result. With W fixed the
+ * Schmidt & Olsson 2006). V is ws.V, the dictionary ws.Wt (set with setDictionary); atoms >=
+ * freeFrom are learned as well. ws.H must hold a positive initial guess and receives the result. With W fixed the
  * objective never increases for beta in [0, 2] (the updates are majorisation-minimisation steps).
  */
-export function factorize(ws: NmfWorkspace, V: Float32Array, frames: number, H: Float32Array, options: FactorizeOptions): FactorizeResult {
+export function factorize(ws: NmfWorkspace, frames: number, options: FactorizeOptions): FactorizeResult {
   const { beta, sparsity, maxIterations, tolerance, checkEvery, freeFrom, signal, onCheck } = options;
+  const { V, H } = ws;
   if (frames > ws.maxFrames) throw new QuellError('E_PARAM', `frames=${frames} exceeds the workspace's ${ws.maxFrames}`);
+  if (ws.atoms - freeFrom > ws.maxFreeAtoms) {
+    throw new QuellError('E_PARAM', `${ws.atoms - freeFrom} learned atoms exceed the workspace's maxFreeAtoms=${ws.maxFreeAtoms}`);
+  }
   const gamma = muExponent(beta);
   let last = Infinity;
   let obj = Infinity;
   let converged = false;
   let it = 0;
+  for (let k = 0; k < ws.atoms; k++) ws.klDen[k] = ws.colSum[k] + sparsity[k];
   while (it < maxIterations) {
     throwIfAborted(signal);
-    model(ws, H, frames);
+    modelAndRatios(ws, V, H, frames, beta);
     if (it % checkEvery === 0) {
       obj = objective(ws, V, H, frames, beta, sparsity);
       onCheck?.(it, obj);
-      if (tolerance > 0 && Math.abs(last - obj) <= tolerance * Math.abs(last)) {
+      if (tolerance > 0 && Number.isFinite(last) && Math.abs(last - obj) <= tolerance * Math.abs(last)) {
         converged = true;
         break;
       }
       last = obj;
     }
-    updateH(ws, V, H, frames, beta, sparsity, gamma);
-    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, freeFrom, gamma);
+    updateH(ws, H, frames, beta, sparsity, gamma);
+    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma);
     it++;
   }
   if (!converged) {
-    model(ws, H, frames);
+    modelAndRatios(ws, V, H, frames, beta);
     obj = objective(ws, V, H, frames, beta, sparsity);
     onCheck?.(it, obj);
   }

@@ -4,12 +4,27 @@
  * the solvers can call them inside their iteration loops. The plain-TypeScript versions here are the
  * reference and the fallback; engine/nmf/wasm provides the same interface in WebAssembly SIMD.
  */
+/** Creates a backend able to hand out `capacityFloats` floats through alloc(). */
+export type KernelFactory = (capacityFloats: number) => Kernels;
+
 export interface Kernels {
   readonly name: string;
+  /**
+   * A zeroed array for a solver buffer. A WebAssembly backend returns a view into its own memory so
+   * the kernels work in place without copies; with other arrays a kernel falls back to plain JS.
+   */
+  alloc(length: number): Float32Array;
   /** C (m x n) = A (m x k) * B (k x n). */
   gemm(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void;
   /** C (k x n) = A^T * B with A (m x k), B (m x n): sums over the shared row index. */
   gemmAtB(A: Float32Array, B: Float32Array, m: number, k: number, n: number, C: Float32Array): void;
+  /** L[i] += eps, then R[i] = V[i] / L[i], for i < count: the KL ratio (L keeps the shifted model). */
+  shiftDivide(V: Float32Array, L: Float32Array, eps: number, count: number, R: Float32Array): void;
+  /**
+   * The KL multiplicative update of H (frames x atoms) with a fixed-W denominator:
+   * H[t,k] = max(floor, H[t,k] * num[t,k] / (den[k] + eps)).
+   */
+  updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number): void;
 }
 
 /**
@@ -85,4 +100,29 @@ function gemmAtB(A: Float32Array, B: Float32Array, m: number, k: number, n: numb
   }
 }
 
-export const jsKernels: Kernels = { name: 'js', gemm, gemmAtB };
+function shiftDivide(V: Float32Array, L: Float32Array, eps: number, count: number, R: Float32Array): void {
+  for (let i = 0; i < count; i++) {
+    const l = L[i] + eps;
+    L[i] = l;
+    R[i] = V[i] / l;
+  }
+}
+
+function updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number): void {
+  for (let t = 0; t < frames; t++) {
+    const row = t * atoms;
+    for (let k = 0; k < atoms; k++) {
+      const h = (H[row + k] * num[row + k]) / (den[k] + eps);
+      H[row + k] = h > floor ? h : floor;
+    }
+  }
+}
+
+export const jsKernels: Kernels = {
+  name: 'js',
+  alloc: (length) => new Float32Array(length),
+  gemm,
+  gemmAtB,
+  shiftDivide,
+  updateKl,
+};

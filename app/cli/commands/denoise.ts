@@ -1,0 +1,169 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+import { QuellError } from '../../../engine/errors.js';
+import { readAudioFile } from '../../../engine/node/decode.js';
+import { denoiseAudio } from '../../../engine/separate/separate.js';
+import { listOption, numberOption, parse, stringOption } from '../args.js';
+import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { expandInputs } from '../inputs.js';
+import { defaultBits, parseBits, writeAudioFile } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { errorMessage, type CommandContext } from '../context.js';
+
+export const DENOISE_HELP = `Usage: quell denoise IN... [-o OUT | --out-dir DIR] [options]
+
+Removes noise from speech recordings with supervised sparse NMF.
+IN may be files (WAV, FLAC, MP3, OGG, ...) or directories (their audio files).
+One input: -o OUT (default IN.clean.wav beside it). Several: --out-dir DIR, outputs NAME.clean.wav.
+
+Options:
+  -o, --output FILE      output file (one input only)
+  --out-dir DIR          output folder for a batch (created if missing)
+  --speech DICT          speech dictionary: a .qdict file or a bundled name (default: speech)
+  --noise NOISE          a .qdict, a bundled noise name (noise, rain, wind, ...), or a noise-only
+                         recording to learn the noise from (repeatable)
+  --free-noise N         extra noise atoms learned on each input, for noises no dictionary knows (default 0)
+  --reduction DB         most any time-frequency bin is attenuated, in dB (default: no limit)
+  --iterations N         solver iterations per block (default 100)
+  --sparsity X           L1 weight on the activations (default 0.1)
+  --bits 16|24|32f       output sample format (default: the input's)
+  --save-noise           also write the removed noise as NAME.noise.wav
+  --force                overwrite existing outputs
+  --json                 print a machine-readable summary on stdout
+  -q, --quiet            no progress bar
+  -h, --help             this help`;
+
+interface FileReport {
+  input: string;
+  output?: string;
+  noiseOutput?: string;
+  seconds?: number;
+  sampleRate?: number;
+  channels?: number;
+  gainDb?: number;
+  blocks?: number;
+  meanIterations?: number;
+  elapsedSeconds?: number;
+  realTimeFactor?: number;
+  error?: string;
+}
+
+function outputName(input: string, suffix: string): string {
+  const base = basename(input, extname(input));
+  return `${base}.${suffix}.wav`;
+}
+
+export async function denoiseCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse('denoise', argv, {
+    output: { type: 'string', short: 'o' },
+    'out-dir': { type: 'string' },
+    speech: { type: 'string' },
+    noise: { type: 'string', multiple: true },
+    'free-noise': { type: 'string' },
+    reduction: { type: 'string' },
+    iterations: { type: 'string' },
+    sparsity: { type: 'string' },
+    bits: { type: 'string' },
+    'save-noise': { type: 'boolean' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    ctx.stdout(DENOISE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new QuellError('E_PARAM', 'denoise: no input given (see quell denoise --help)');
+  const output = stringOption(values, 'output');
+  const outDir = stringOption(values, 'out-dir');
+  if (output && outDir) throw new QuellError('E_PARAM', 'denoise: give either -o or --out-dir, not both');
+  const inputs = expandInputs(positionals);
+  if (output && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: -o names one output but there are ${inputs.length} inputs; use --out-dir`);
+  const reductionDb = numberOption(values, 'reduction', 0, 200);
+  const iterations = numberOption(values, 'iterations', 1, 10000, true);
+  const sparsity = numberOption(values, 'sparsity', 0, 1000);
+  const freeNoise = numberOption(values, 'free-noise', 0, 512, true) ?? 0;
+  const bits = parseBits(stringOption(values, 'bits'));
+  const force = Boolean(values.force);
+  const quiet = Boolean(values.quiet) || Boolean(values.json);
+
+  const speechArg = stringOption(values, 'speech');
+  const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
+  const noiseArgs = listOption(values, 'noise');
+  const noise: Dictionary[] = [];
+  for (const arg of noiseArgs) {
+    const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
+    noise.push(await resolveNoise(arg, speech, (f) => bar.update(f)));
+    bar.done();
+  }
+  if (noiseArgs.length === 0) noise.push(await defaultDictionary('noise'));
+  if (outDir) mkdirSync(outDir, { recursive: true });
+
+  const reports: FileReport[] = [];
+  for (const input of inputs) {
+    const report: FileReport = { input };
+    reports.push(report);
+    try {
+      if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
+      const out = output ?? join(outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
+      const noiseOut = values['save-noise'] ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
+      for (const path of [out, noiseOut]) {
+        if (path && existsSync(path) && !force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
+      }
+      const audio = await readAudioFile(input);
+      const n = audio.channels[0]?.length ?? 0;
+      const bar = new ProgressBar(`denoise ${basename(input)}`, !quiet);
+      const t0 = performance.now();
+      const result = denoiseAudio(audio, {
+        speech,
+        noise,
+        noiseLearnedAtoms: freeNoise,
+        reductionDb,
+        iterations,
+        sparsity,
+        onProgress: (f) => bar.update(f),
+      });
+      const elapsed = (performance.now() - t0) / 1000;
+      bar.done();
+      const outBits = bits ?? defaultBits(audio.info.bitDepth);
+      report.gainDb = await writeAudioFile(out, result.speech, outBits, force);
+      report.output = out;
+      if (noiseOut) {
+        await writeAudioFile(noiseOut, result.noise, outBits, force);
+        report.noiseOutput = noiseOut;
+      }
+      Object.assign(report, {
+        seconds: n / audio.sampleRate,
+        sampleRate: audio.sampleRate,
+        channels: audio.channels.length,
+        blocks: result.stats.blocks,
+        meanIterations: result.stats.meanIterations,
+        elapsedSeconds: elapsed,
+        realTimeFactor: elapsed / Math.max(n / audio.sampleRate, 1e-9),
+      });
+      if (!values.json) {
+        const gain = report.gainDb < 0 ? `, turned down ${(-report.gainDb).toFixed(1)} dB to avoid clipping` : '';
+        ctx.stderr(`${input} -> ${out} (${report.seconds!.toFixed(1)} s in ${elapsed.toFixed(1)} s${gain})`);
+      }
+    } catch (e) {
+      report.error = errorMessage(e);
+      if (inputs.length === 1 && !values.json) throw e;
+      if (!values.json) ctx.stderr(`quell: ${input}: ${report.error}`);
+    }
+  }
+  if (values.json) ctx.stdout(JSON.stringify(inputs.length === 1 && !positionals.some(isDir) ? reports[0] : reports, null, 2));
+  const failed = reports.filter((r) => r.error).length;
+  if (failed > 0 && inputs.length > 1 && !values.json) ctx.stderr(`quell: ${failed} of ${inputs.length} files failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+function dirnameOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(0, i) || '/' : '.';
+}
+
+function isDir(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

@@ -1,0 +1,53 @@
+import { QuellError } from '../../engine/errors.js';
+import { denoiseCommand } from './commands/denoise.js';
+import { evalCommand } from './commands/eval.js';
+import { infoCommand } from './commands/info.js';
+import { separateCommand } from './commands/separate.js';
+import { trainCommand } from './commands/train.js';
+import { errorMessage, processContext, type CommandContext } from './context.js';
+import { VERSION } from './version.js';
+
+const HELP = `quell ${VERSION}: speech denoising and source separation with supervised sparse NMF
+
+Usage: quell COMMAND [options]   (quell COMMAND --help for each)
+
+Commands:
+  denoise IN... [-o OUT | --out-dir DIR]     remove noise from speech recordings
+  separate IN --out-dir DIR [--source ...]   split a recording into sources
+  train --kind speech|noise -o OUT.qdict IN...  learn a dictionary from recordings
+  info DICT.qdict                            show a dictionary's settings and provenance
+  eval --clean C --estimate E [--noisy N]    SI-SDR, SNR, segmental SNR, STOI, ESTOI`;
+
+const COMMANDS: Record<string, (argv: string[], ctx: CommandContext) => Promise<number>> = {
+  denoise: denoiseCommand,
+  separate: separateCommand,
+  train: trainCommand,
+  info: infoCommand,
+  eval: evalCommand,
+};
+
+/** Exit codes: 0 ok, 1 failed (bad input, I/O), 2 usage error, 130 cancelled, 70 internal error. */
+export async function main(argv: string[], ctx: CommandContext = processContext): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    ctx.stdout(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-V') {
+    ctx.stdout(VERSION);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    ctx.stderr(`quell: unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  try {
+    return await run(rest, ctx);
+  } catch (e) {
+    ctx.stderr(`quell: ${errorMessage(e)}`);
+    if (process.env.QUELL_DEBUG && e instanceof Error) ctx.stderr(e.stack ?? '');
+    if (e instanceof QuellError) return e.code === 'E_PARAM' ? 2 : e.code === 'E_CANCELLED' ? 130 : 1;
+    return 70;
+  }
+}

@@ -1,0 +1,4 @@
+// Objective speech-quality metrics, written from the papers.
+export { siSdr, snr } from './si-sdr.js';
+export { segmentalSnr } from './seg-snr.js';
+export { stoi, estoi } from './stoi.js';

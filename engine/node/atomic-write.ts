@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { access, link, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { QuellError } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
+
+/**
+ * Writes a file so that readers see either the old content or the new, never a part: the bytes
+ * go to a temporary file in the same directory (same file system, so the final step is a rename),
+ * which is flushed to disk (fsync) and then renamed over `path`. On any failure the temporary file
+ * is removed and `path` is left as it was.
+ *
+ * Without `force` an existing `path` is refused, checked before writing (so a long job fails fast)
+ * and again at the end, atomically: the temporary file is hard-linked to `path`, which fails if
+ * `path` has appeared meanwhile. On file systems without hard links (FAT, some network shares) the
+ * last step falls back to a rename after a fresh existence check.
+ *
+ * @param path The file to create or replace.
+ * @param bytes Its full content.
+ * @param options `force`: replace an existing file.
+ * @throws QuellError E_IO: the file exists and `force` is false (the message says to use --force),
+ *   or the directory is missing, not writable, full, ...
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, options: { force: boolean }): Promise<void> {
+  if (!options.force && (await exists(path))) throw alreadyExists(path);
+  const temp = join(dirname(path), `.quell-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let tempCreated = false;
+  try {
+    const handle = await open(temp, 'wx');
+    tempCreated = true;
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.force) await rename(temp, path);
+    else await publishWithoutOverwriting(temp, path);
+    tempCreated = false;
+  } catch (err) {
+    if (tempCreated) await unlink(temp).catch(() => undefined);
+    if (err instanceof QuellError) throw err;
+    throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function publishWithoutOverwriting(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EEXIST') throw alreadyExists(path);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw err;
+    if (await exists(path)) throw alreadyExists(path);
+    await rename(temp, path);
+    return;
+  }
+  await unlink(temp).catch(() => undefined); // path is written; a leftover link is only clutter
+}
+
+function alreadyExists(path: string): QuellError {
+  return new QuellError('E_IO', `cannot write ${path}: the file exists; use --force to overwrite it`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the rename itself durable. Best effort: directories cannot be opened for sync on Windows. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The file is complete and in place; only its durability across a power cut is less certain.
+  }
+}

@@ -1,0 +1,137 @@
+import { factorize, FACTOR_FLOOR, NmfWorkspace } from '../nmf/factorize.js';
+import type { KernelFactory } from '../nmf/kernels.js';
+import { createRandom } from '../util/random.js';
+import { reductionFloor, softMasks } from './mask.js';
+import type { SeparationModel } from './model.js';
+
+export interface SolveSettings {
+  /** Multiplicative-update iterations per block (cap). */
+  iterations: number;
+  /** Relative objective change that ends the iterations early; 0 = always run the cap. */
+  tolerance: number;
+  /** Mask exponent p: 2 Wiener-like, 1 magnitude ratio. */
+  maskPower: number;
+  /** Source whose attenuation is limited by reductionDb (the speech in a denoiser); -1 for none. */
+  target: number;
+  /** Most a time-frequency bin of the target is attenuated, in dB; Infinity for no limit. */
+  reductionDb: number;
+}
+
+/** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
+export interface BlockJob {
+  /** Global block number: seeds the learned atoms, so results never depend on how blocks are scheduled. */
+  index: number;
+  frames: number;
+  coreOffset: number;
+  coreFrames: number;
+  V: Float32Array;
+}
+
+export interface BlockResult {
+  index: number;
+  /** sources x coreFrames x bins soft masks, summing to one over the sources. */
+  masks: Float32Array;
+  iterations: number;
+  objective: number;
+}
+
+/**
+ * Solves the activations of one block with the dictionaries fixed (and the learned atoms, if any,
+ * fitted to the block), then turns them into soft masks. Owns its workspace: one BlockSolver per
+ * thread, reused for every block. With no learned atoms every frame is independent of the others.
+ */
+export class BlockSolver {
+  readonly model: SeparationModel;
+  readonly settings: SolveSettings;
+  readonly maxFrames: number;
+  private readonly ws: NmfWorkspace;
+  private readonly S: Float32Array;
+  private readonly sparsity: Float32Array;
+
+  constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels?: KernelFactory) {
+    this.model = model;
+    this.settings = settings;
+    this.maxFrames = maxFrames;
+    this.ws = new NmfWorkspace(maxFrames, model.bins, model.atoms, { kernels, maxFreeAtoms: model.atoms - model.fixedAtoms });
+    this.ws.setDictionary(model.Wt);
+    this.S = new Float32Array(model.sources.length * maxFrames * model.bins);
+    this.sparsity = model.sparsity;
+  }
+
+  solve(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
+    const { model, ws, settings } = this;
+    const { bins, atoms, fixedAtoms } = model;
+    const { frames, coreOffset, coreFrames } = job;
+    const n = frames * bins;
+
+    // Magnitudes relative to the block's mean: sparsity means the same at any recording level.
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += job.V[i];
+    const scale = 1 / Math.max(sum / n, 1e-12);
+    const V = ws.V;
+    for (let i = 0; i < n; i++) V[i] = job.V[i] * scale;
+    if (model.beta < 1) for (let i = 0; i < n; i++) V[i] = Math.max(V[i], 1e-9);
+
+    if (atoms > fixedAtoms) this.initLearnedAtoms(job.index);
+
+    // Flat start: every atom explains an equal share of its frame's total magnitude.
+    const H = ws.H;
+    for (let t = 0; t < frames; t++) {
+      let e = 0;
+      for (let f = 0; f < bins; f++) e += V[t * bins + f];
+      for (let k = 0; k < atoms; k++) H[t * atoms + k] = Math.max(e / (atoms * ws.colSum[k]), FACTOR_FLOOR);
+    }
+
+    const result = factorize(ws, frames, {
+      beta: model.beta,
+      sparsity: this.sparsity,
+      maxIterations: settings.iterations,
+      tolerance: settings.tolerance,
+      checkEvery: 10,
+      freeFrom: fixedAtoms,
+      signal,
+    });
+
+    const masks = this.masks(coreOffset, coreFrames);
+    return { index: job.index, masks, iterations: result.iterations, objective: result.objective };
+  }
+
+  /** Per-source magnitude estimates W_j H_j for the core frames, turned into soft masks. */
+  private masks(coreOffset: number, coreFrames: number): Float32Array {
+    const { model, ws, settings, S } = this;
+    const { bins, atoms, sourceOf } = model;
+    const sources = model.sources.length;
+    const plane = coreFrames * bins;
+    S.fill(0, 0, sources * plane);
+    const { H, Wt } = ws;
+    for (let t = 0; t < coreFrames; t++) {
+      const hRow = (coreOffset + t) * atoms;
+      for (let k = 0; k < atoms; k++) {
+        const h = H[hRow + k];
+        const out = sourceOf[k] * plane + t * bins;
+        const w = k * bins;
+        for (let f = 0; f < bins; f++) S[out + f] += h * Wt[w + f];
+      }
+    }
+    softMasks(S, sources, coreFrames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb));
+    return S.slice(0, sources * plane);
+  }
+
+  /** Seeded positive unit-norm atoms for the learned part of the dictionary. */
+  private initLearnedAtoms(blockIndex: number): void {
+    const { ws, model } = this;
+    const { bins, atoms, fixedAtoms } = model;
+    const random = createRandom(0x51ed ^ Math.imul(blockIndex + 1, 0x9e3779b1));
+    for (let k = fixedAtoms; k < atoms; k++) {
+      let norm = 0;
+      for (let f = 0; f < bins; f++) {
+        const w = random() + 0.1;
+        ws.Wt[k * bins + f] = w;
+        norm += w * w;
+      }
+      const inv = 1 / Math.sqrt(norm);
+      for (let f = 0; f < bins; f++) ws.Wt[k * bins + f] *= inv;
+    }
+    ws.refreshDerived(fixedAtoms);
+  }
+}

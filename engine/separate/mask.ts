@@ -1,0 +1,41 @@
+/**
+ * Soft masks from per-source magnitude estimates S_j (sources x frames x bins, in `S`), in place:
+ * m_j = S_j^p / sum_i S_i^p, the generalised Wiener filter (p = 2) or a magnitude ratio (p = 1).
+ * The masks sum to one, so the separated sources add up to the input exactly.
+ *
+ * `floorGain` limits the reduction of source `target` (e.g. speech): its mask never falls below the
+ * floor, a gentle noise floor instead of holes; the other sources share what is left in their
+ * original proportions. target < 0 or floorGain = 0 disables it.
+ */
+export function softMasks(S: Float32Array, sources: number, frames: number, bins: number, power: number, target: number, floorGain: number): void {
+  const plane = frames * bins;
+  for (let i = 0; i < plane; i++) {
+    let total = 0;
+    for (let j = 0; j < sources; j++) {
+      const s = S[j * plane + i];
+      const v = power === 2 ? s * s : power === 1 ? s : Math.pow(s, power);
+      S[j * plane + i] = v;
+      total += v;
+    }
+    if (!(total > 1e-30)) {
+      // Nothing explains this bin (digital silence): split it evenly, it holds no energy anyway.
+      for (let j = 0; j < sources; j++) S[j * plane + i] = 1 / sources;
+      continue;
+    }
+    const inv = 1 / total;
+    for (let j = 0; j < sources; j++) S[j * plane + i] *= inv;
+    if (target >= 0 && floorGain > 0) {
+      const m = S[target * plane + i];
+      if (m < floorGain) {
+        const rest = 1 - m;
+        const scale = rest > 0 ? (1 - floorGain) / rest : 0;
+        for (let j = 0; j < sources; j++) S[j * plane + i] = j === target ? floorGain : S[j * plane + i] * scale;
+      }
+    }
+  }
+}
+
+/** The largest attenuation `reductionDb` as a gain: 0 dB -> 1 (nothing removed), Infinity -> 0. */
+export function reductionFloor(reductionDb: number): number {
+  return Number.isFinite(reductionDb) ? 10 ** (-reductionDb / 20) : 0;
+}
