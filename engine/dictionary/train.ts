@@ -2,6 +2,7 @@ import { createStftPlan, type StftOptions } from '../dsp/stft-plan.js';
 import { StftAnalyzer } from '../dsp/stft.js';
 import { check, QuellError } from '../errors.js';
 import { factorize, NmfWorkspace } from '../nmf/factorize.js';
+import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { createRandom } from '../util/random.js';
 import type { Dictionary, DictionaryKind } from './dictionary.js';
@@ -37,6 +38,7 @@ export interface TrainOptions extends StftOptions {
   /** Written into the provenance, e.g. "quell 0.1.0". */
   createdBy?: string;
   notes?: string;
+  /** Kernel backend. Default: WebAssembly SIMD where available (reproducible builds pass jsKernels). */
   kernels?: KernelFactory;
   signal?: { aborted: boolean };
   /** Progress in [0, 1] and the current objective. */
@@ -110,7 +112,7 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   }
   const picked = order.slice(0, T).sort((a, b) => a - b);
 
-  const ws = new NmfWorkspace(T, bins, atoms, { kernels: options.kernels });
+  const ws = new NmfWorkspace(T, bins, atoms, { kernels: options.kernels ?? defaultKernels() });
   let sum = 0;
   picked.forEach((idx, t) => {
     ws.V.set(all[idx], t * bins);

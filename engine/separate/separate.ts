@@ -1,6 +1,7 @@
 import { audioLength, type AudioData } from '../audio/audio-data.js';
 import type { Dictionary } from '../dictionary/dictionary.js';
 import { check, QuellError, throwIfAborted } from '../errors.js';
+import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { BlockSolver, type SolveSettings } from './block-solver.js';
 import { buildSeparationModel, type SourceSpec } from './model.js';
@@ -11,7 +12,7 @@ export interface SeparateOptions {
   sources: SourceSpec[];
   /** Beta-divergence for the activations. Default 1 (KL). */
   beta?: number;
-  /** Default L1 weight on activations (relative to the mean magnitude). Default 0.1. */
+  /** Default L1 weight on activations (relative to the mean magnitude). Default 0.5. */
   sparsity?: number;
   /** Iterations per block (cap). Default 100. */
   iterations?: number;
@@ -27,6 +28,7 @@ export interface SeparateOptions {
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */
   contextFrames?: number;
+  /** Kernel backend. Default: WebAssembly SIMD where available, else plain TypeScript. */
   kernels?: KernelFactory;
   signal?: { aborted: boolean };
   /** Fraction of the input processed, in [0, 1]. */
@@ -91,7 +93,7 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
     for (let j = 0; j < out.length; j++) for (let c = 0; c < out[j].length; c++) outputs[j][c].set(out[j][c].subarray(0, count), written);
     written += count;
   });
-  const solver = new BlockSolver(model, settings, blockFrames + 2 * contextFrames, options.kernels);
+  const solver = new BlockSolver(model, settings, blockFrames + 2 * contextFrames, options.kernels ?? defaultKernels());
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0, objective: 0 };
   const drain = () => {
     for (let job = separator.takeJob(); job; job = separator.takeJob()) {

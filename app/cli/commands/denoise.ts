@@ -26,7 +26,7 @@ Options:
   --free-noise N         extra noise atoms learned on each input, for noises no dictionary knows (default 0)
   --reduction DB         most any time-frequency bin is attenuated, in dB (default: no limit)
   --iterations N         solver iterations per block (default 100)
-  --sparsity X           L1 weight on the activations (default 0.1)
+  --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
   --save-noise           also write the removed noise as NAME.noise.wav
   --force                overwrite existing outputs

@@ -21,7 +21,7 @@ Options:
   --source NAME=DICT     a source and its dictionary (repeatable, at least two sources)
   --learn NAME=N         N atoms of source NAME learned on the input itself
   --iterations N         solver iterations per block (default 100)
-  --sparsity X           L1 weight on the activations (default 0.1)
+  --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
   --force                overwrite existing outputs
   --json                 print a machine-readable summary on stdout

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { readWav } from '../../engine/audio/wav.js';
+import { trainDictionary } from '../../engine/dictionary/train.js';
+import { wasmKernelFactory } from '../../engine/nmf/wasm/wasm-kernels.js';
+import { stoi, estoi } from '../../engine/metrics/index.js';
+import { SETTINGS } from '../../scripts/train-dictionaries.js';
+const files = ['spk02_itIT_m_carlo.wav','spk03_frCA_f_june.wav','spk04_de_ktuberling.wav','spk05_wa_ktuberling.wav','spk06_en_ktuberling.wav'];
+const recs = files.map((f) => ({ name: f, samples: readWav(new Uint8Array(readFileSync('../shared/data/speech/' + f))).channels[0] }));
+let t = performance.now();
+const d = trainDictionary(recs, { kind: 'speech', sampleRate: 16000, nFft: SETTINGS.nFft, hopSamples: SETTINGS.hopSamples, window: SETTINGS.window, atoms: 64, beta: 1, sparsity: 0.1, iterations: SETTINGS.iterations, maxFrames: SETTINGS.maxFrames, seed: SETTINGS.seed, kernels: wasmKernelFactory() ?? undefined });
+console.log('train', (performance.now() - t) / 1000, d.provenance.frames);
+const x = recs[0].samples.subarray(0, 16000 * 30);
+const y = x.map((v, i) => v + 0.01 * Math.sin(i));
+t = performance.now(); console.log(stoi(x, y, 16000), (performance.now() - t) / 1000);
+t = performance.now(); console.log(estoi(x, y, 16000), (performance.now() - t) / 1000);
