@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWav, writeWav } from '../engine/audio/wav.js';
 import { HELD_OUT } from './train-dictionaries.js';
-import { activeSpeechPower } from '../test/helpers/mix.js';
+import { activeSpeechPower } from '../engine/metrics/active-level.js';
 
 const RATE = 16000;
 

@@ -42,6 +42,12 @@ export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dicti
   return resolveDictionary(manifest.defaults[kind], kind);
 }
 
+/**
+ * Noise atoms learned on every block of the input (the default: no noise profile needed). 16 is as
+ * good as 32 on the benchmark at three quarters of the cost (bench/results/quality.md).
+ */
+export const DEFAULT_LEARNED_NOISE_ATOMS = 16;
+
 /** Atoms learned from a user's noise clip: enough for a textured noise, few enough for 1 s of audio. */
 export const CLIP_ATOMS = 32;
 

@@ -2,3 +2,4 @@
 export { siSdr, snr } from './si-sdr.js';
 export { segmentalSnr } from './seg-snr.js';
 export { stoi, estoi } from './stoi.js';
+export { activeSpeechPower, mixAtSnr } from './active-level.js';

@@ -20,6 +20,12 @@ export interface FactorizeOptions {
   checkEvery: number;
   /** Atoms with index >= freeFrom are learned too (normalisation-aware MU); atoms.length = none. */
   freeFrom: number;
+  /**
+   * When > 0, each frame's say in the learned atoms' update is weighted by the share of that frame
+   * the learned atoms already explain, to this power: the atoms learn from the frames they dominate
+   * (pauses, for noise atoms) instead of absorbing the other sources. 0 (default): all frames count.
+   */
+  learnedFocus?: number;
   signal?: { aborted: boolean };
   /** Called after each objective evaluation. */
   onCheck?: (iteration: number, objective: number) => void;
@@ -186,12 +192,24 @@ function updateH(ws: NmfWorkspace, H: Float32Array, frames: number, beta: number
  * Körner 2004): the gradient of the unit-norm constraint is folded into numerator and denominator,
  * then atoms are renormalised to unit L2 norm. Atoms below `from` stay fixed.
  */
-function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, from: number, gamma: number): void {
-  const { atoms, bins, Wt } = ws;
+function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, from: number, gamma: number, focus: number): void {
+  const { atoms, bins, Wt, colSum } = ws;
   const free = atoms - from;
   const fb = { H: ws.freeH, num: ws.freeNum, den: ws.freeDen };
   for (let t = 0; t < frames; t++) {
-    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[t * atoms + from + j];
+    let weight = 1;
+    if (focus > 0) {
+      // Share of the frame's modelled magnitude due to the learned atoms: sum_f (W H)[t,f] split by atom.
+      let mine = 0;
+      let all = 0;
+      for (let k = 0; k < atoms; k++) {
+        const e = H[t * atoms + k] * colSum[k];
+        all += e;
+        if (k >= from) mine += e;
+      }
+      weight = all > 0 ? Math.pow(mine / all, focus) : 0;
+    }
+    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[t * atoms + from + j] * weight;
   }
   modelAndRatios(ws, V, H, frames, beta);
   ws.kernels.gemmAtB(fb.H, ws.R, frames, free, bins, fb.num);
@@ -265,7 +283,7 @@ export function factorize(ws: NmfWorkspace, frames: number, options: FactorizeOp
       last = obj;
     }
     updateH(ws, H, frames, beta, sparsity, gamma);
-    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma);
+    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma, options.learnedFocus ?? 0);
     it++;
   }
   if (!converged) {

@@ -1,8 +1,10 @@
 import { factorize, FACTOR_FLOOR, NmfWorkspace } from '../nmf/factorize.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { createRandom } from '../util/random.js';
 import { reductionFloor, softMasks } from './mask.js';
 import type { SeparationModel } from './model.js';
+
+/** Learned atoms start from frames within the quietest this fraction of a block. */
+const QUIET_FRACTION = 0.3;
 
 export interface SolveSettings {
   /** Multiplicative-update iterations per block (cap). */
@@ -15,11 +17,13 @@ export interface SolveSettings {
   target: number;
   /** Most a time-frequency bin of the target is attenuated, in dB; Infinity for no limit. */
   reductionDb: number;
+  /** Focus of the learned atoms on the frames they dominate (see FactorizeOptions.learnedFocus). */
+  learnedFocus: number;
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
 export interface BlockJob {
-  /** Global block number: seeds the learned atoms, so results never depend on how blocks are scheduled. */
+  /** Global block number: results are delivered in this order. */
   index: number;
   frames: number;
   coreOffset: number;
@@ -47,6 +51,8 @@ export class BlockSolver {
   private readonly ws: NmfWorkspace;
   private readonly S: Float32Array;
   private readonly sparsity: Float32Array;
+  private readonly energy: Float32Array;
+  private readonly order: Uint32Array;
 
   constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels?: KernelFactory) {
     this.model = model;
@@ -56,6 +62,8 @@ export class BlockSolver {
     this.ws.setDictionary(model.Wt);
     this.S = new Float32Array(model.sources.length * maxFrames * model.bins);
     this.sparsity = model.sparsity;
+    this.energy = new Float32Array(maxFrames);
+    this.order = new Uint32Array(maxFrames);
   }
 
   solve(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
@@ -72,7 +80,7 @@ export class BlockSolver {
     for (let i = 0; i < n; i++) V[i] = job.V[i] * scale;
     if (model.beta < 1) for (let i = 0; i < n; i++) V[i] = Math.max(V[i], 1e-9);
 
-    if (atoms > fixedAtoms) this.initLearnedAtoms(job.index);
+    if (atoms > fixedAtoms) this.initLearnedAtoms(frames);
 
     // Flat start: every atom explains an equal share of its frame's total magnitude.
     const H = ws.H;
@@ -89,6 +97,7 @@ export class BlockSolver {
       tolerance: settings.tolerance,
       checkEvery: 10,
       freeFrom: fixedAtoms,
+      learnedFocus: settings.learnedFocus,
       signal,
     });
 
@@ -117,15 +126,32 @@ export class BlockSolver {
     return S.slice(0, sources * plane);
   }
 
-  /** Seeded positive unit-norm atoms for the learned part of the dictionary. */
-  private initLearnedAtoms(blockIndex: number): void {
+  /**
+   * Starting points for the learned atoms: spectra of the block's quietest frames, spread over its
+   * quietest 30 % (where noise dominates: pauses, a lead-in). Random starts let the atoms drift
+   * into speech; these start on the noise and mostly stay there. Deterministic: the same block gives
+   * the same atoms however blocks are scheduled.
+   */
+  private initLearnedAtoms(frames: number): void {
     const { ws, model } = this;
     const { bins, atoms, fixedAtoms } = model;
-    const random = createRandom(0x51ed ^ Math.imul(blockIndex + 1, 0x9e3779b1));
-    for (let k = fixedAtoms; k < atoms; k++) {
+    const V = ws.V;
+    const order = this.order.subarray(0, frames);
+    const energy = this.energy;
+    for (let t = 0; t < frames; t++) {
+      let e = 0;
+      for (let f = 0; f < bins; f++) e += V[t * bins + f];
+      energy[t] = e;
+      order[t] = t;
+    }
+    order.sort((a, b) => energy[a] - energy[b] || a - b);
+    const learned = atoms - fixedAtoms;
+    for (let j = 0; j < learned; j++) {
+      const t = order[Math.min(frames - 1, Math.floor((j / learned) * QUIET_FRACTION * frames))];
+      const k = fixedAtoms + j;
       let norm = 0;
       for (let f = 0; f < bins; f++) {
-        const w = random() + 0.1;
+        const w = V[t * bins + f] + 1e-3; // a floor so no bin starts at zero (MU would keep it there)
         ws.Wt[k * bins + f] = w;
         norm += w * w;
       }

@@ -24,6 +24,8 @@ export interface SeparateOptions {
   target?: string;
   /** Most any bin of the target source is attenuated, in dB. Default Infinity (no limit). */
   reductionDb?: number;
+  /** Focus of learned atoms on the frames they dominate; 0 lets every frame shape them. Default 4. */
+  learnedFocus?: number;
   /** Block length in seconds: memory and parallel granularity. Default 8. */
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */
@@ -84,7 +86,7 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
   check(blockSeconds > 0, `blockSeconds must be positive; got ${blockSeconds}`);
   const blockFrames = Math.max(1, Math.round((blockSeconds * model.sampleRate) / model.hopSamples));
   const contextFrames = options.contextFrames ?? 0;
-  const settings: SolveSettings = { iterations, tolerance: options.tolerance ?? 1e-4, maskPower, target, reductionDb };
+  const settings: SolveSettings = { iterations, tolerance: options.tolerance ?? 1e-4, maskPower, target, reductionDb, learnedFocus: options.learnedFocus ?? 4 };
 
   const n = audioLength(audio);
   const outputs = model.sources.map(() => audio.channels.map(() => new Float32Array(n)));

@@ -5,7 +5,7 @@ import { QuellError } from '../../../engine/errors.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
 import { denoiseAudio } from '../../../engine/separate/separate.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { expandInputs } from '../inputs.js';
 import { defaultBits, parseBits, writeAudioFile } from '../output.js';
 import { ProgressBar } from '../progress.js';
@@ -22,8 +22,10 @@ Options:
   --out-dir DIR          output folder for a batch (created if missing)
   --speech DICT          speech dictionary: a .qdict file or a bundled name (default: speech)
   --noise NOISE          a .qdict, a bundled noise name (noise, rain, wind, ...), or a noise-only
-                         recording to learn the noise from (repeatable)
-  --free-noise N         extra noise atoms learned on each input, for noises no dictionary knows (default 0)
+                         recording to learn the noise from (repeatable; default: none, the noise is
+                         learned from the recording itself)
+  --free-noise N         noise atoms learned on each 8 s block of the input (default: 16 without
+                         --noise, 0 with it)
   --reduction DB         most any time-frequency bin is attenuated, in dB (default: no limit)
   --iterations N         solver iterations per block (default 100)
   --sparsity X           L1 weight on the activations (default 0.5)
@@ -84,21 +86,21 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const reductionDb = numberOption(values, 'reduction', 0, 200);
   const iterations = numberOption(values, 'iterations', 1, 10000, true);
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
-  const freeNoise = numberOption(values, 'free-noise', 0, 512, true) ?? 0;
+  const noiseArgs = listOption(values, 'noise');
+  const freeNoise = numberOption(values, 'free-noise', 0, 512, true) ?? (noiseArgs.length ? 0 : DEFAULT_LEARNED_NOISE_ATOMS);
   const bits = parseBits(stringOption(values, 'bits'));
   const force = Boolean(values.force);
   const quiet = Boolean(values.quiet) || Boolean(values.json);
 
   const speechArg = stringOption(values, 'speech');
   const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
-  const noiseArgs = listOption(values, 'noise');
   const noise: Dictionary[] = [];
   for (const arg of noiseArgs) {
     const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
     noise.push(await resolveNoise(arg, speech, (f) => bar.update(f)));
     bar.done();
   }
-  if (noiseArgs.length === 0) noise.push(await defaultDictionary('noise'));
+  if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');
   if (outDir) mkdirSync(outDir, { recursive: true });
 
   const reports: FileReport[] = [];

@@ -15,7 +15,7 @@ export const SEPARATE_HELP = `Usage: quell separate IN --out-dir DIR [--source N
 Splits a recording into sources, one output per source (DIR/IN.NAME.wav); the outputs add up to
 the input. Each --source names a dictionary: a .qdict, a bundled name, or (for noise-like sources) a
 recording to learn it from. Give a name twice to model a source with several dictionaries.
-Default: --source speech=speech --source noise=noise.
+Default: --source speech=speech --learn noise=16 (speech against a noise learned on the input).
 
 Options:
   --source NAME=DICT     a source and its dictionary (repeatable, at least two sources)
@@ -60,7 +60,9 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   const reference = await defaultDictionary('speech');
   const specs = new Map<string, SourceSpec>();
   const sourceArgs = listOption(values, 'source');
-  const pairs = sourceArgs.length ? sourceArgs.map((s) => splitPair(s, 'source')) : [['speech', 'speech'], ['noise', 'noise']];
+  const pairs = sourceArgs.length ? sourceArgs.map((s) => splitPair(s, 'source')) : [['speech', 'speech']];
+  const learnArgs = listOption(values, 'learn');
+  if (!sourceArgs.length && !learnArgs.length) learnArgs.push('noise=16');
   for (const [name, dictArg] of pairs) {
     if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new QuellError('E_PARAM', `--source name must be letters, digits, - or _; got ${JSON.stringify(name)}`);
     const dict = name === 'speech' || dictArg === 'speech' ? await resolveDictionary(dictArg, 'speech') : await resolveNoise(dictArg, reference);
@@ -68,7 +70,7 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
     spec.dictionaries.push(dict);
     specs.set(name, spec);
   }
-  for (const raw of listOption(values, 'learn')) {
+  for (const raw of learnArgs) {
     const [name, n] = splitPair(raw, 'learn');
     const atoms = numberOption({ learn: n }, 'learn', 1, 512, true)!;
     const spec = specs.get(name) ?? { name, dictionaries: [] };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { siSdr } from '../../../engine/metrics/si-sdr.js';
 import { stoi } from '../../../engine/metrics/stoi.js';
 import { FIXTURES, quell, readWavFile, tempDir, writeWavFile } from '../../helpers/cli.js';
-import { mixAtSnr } from '../../helpers/mix.js';
+import { mixAtSnr } from '../../../engine/metrics/active-level.js';
 
 describe('quell denoise on a held-out speaker and a held-out noise at 0 dB', () => {
   it('improves SI-SDR by at least 5 dB with a noise-only clip, and does not lower STOI', async () => {
