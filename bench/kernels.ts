@@ -7,6 +7,7 @@
  * BATCHES timed batches of at least MIN_BATCH_MS each: other load on the machine only ever adds
  * time, so the minimum is the most repeatable estimate (as Python's timeit advises).
  */
+import { pathToFileURL } from 'node:url';
 import { factorize, NmfWorkspace } from '../engine/nmf/factorize.js';
 import { jsKernels, type KernelFactory, type Kernels } from '../engine/nmf/kernels.js';
 import { wasmKernelFactory } from '../engine/nmf/wasm/wasm-kernels.js';
@@ -43,7 +44,7 @@ function time(run: () => void): number {
   return Math.min(...perCall);
 }
 
-interface Row {
+export interface Row {
   label: string;
   wasm: string;
   js: string;
@@ -51,7 +52,7 @@ interface Row {
 }
 
 /** C = A B (or A^T B) with all operands in `kernels`' memory. */
-function productCase(label: string, kind: 'gemm' | 'gemmAtB', m: number, k: number, n: number, factory: KernelFactory): Row {
+export function productCase(label: string, kind: 'gemm' | 'gemmAtB', m: number, k: number, n: number, factory: KernelFactory): Row {
   const sizes = kind === 'gemm' ? [m * k, k * n, m * n] : [m * k, m * n, k * n];
   const ms = (kernels: Kernels): number => {
     const [A, B, C] = sizes.map((size, i) => {
@@ -142,4 +143,5 @@ function main(): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main();
+// Run as a script (npx tsx bench/kernels.ts); bench/index.ts imports productCase instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -3,6 +3,9 @@ import { writeWav, type OutputBits } from '../../engine/audio/wav.js';
 import { QuellError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/node/atomic-write.js';
 
+// The default output format is decided in the engine's Node layer, shared with the streaming path.
+export { defaultBits } from '../../engine/node/output-format.js';
+
 /** `--bits` value -> writeWav bits; undefined when absent. */
 export function parseBits(raw: string | undefined): OutputBits | undefined {
   if (raw === undefined) return undefined;
@@ -10,23 +13,6 @@ export function parseBits(raw: string | undefined): OutputBits | undefined {
   if (raw === '24') return 24;
   if (raw === '32f' || raw === '32') return '32f';
   throw new QuellError('E_PARAM', `--bits must be 16, 24 or 32f; got ${JSON.stringify(raw)}`);
-}
-
-/**
- * The input's own sample format where we can write it, else the nearest that loses nothing:
- * 8-bit, G.711 and ADPCM become 16-bit; 32-bit integer and 64-bit float become 32-bit float.
- */
-export function defaultBits(bitDepth: string | undefined): OutputBits {
-  switch (bitDepth) {
-    case '24':
-      return 24;
-    case '32':
-    case '32f':
-    case '64':
-      return '32f';
-    default:
-      return 16;
-  }
 }
 
 /**

@@ -6,6 +6,10 @@ import { decodeDictionary } from '../../engine/dictionary/format.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
 import { SETTINGS } from '../../scripts/train-dictionaries.js';
+
+// Tuning hook: QUELL_FOLD_SETTINGS='{"speechAtoms":128}' trains (and caches) the folds with other
+// dictionary settings than the shipped ones. The cache key includes the settings.
+if (process.env.QUELL_FOLD_SETTINGS) Object.assign(SETTINGS, JSON.parse(process.env.QUELL_FOLD_SETTINGS));
 import { stem, type Dataset, type Recording, type SourceFile } from './dataset.js';
 
 /** Bump when the way folds are trained changes, so old cache entries are not reused. */

@@ -67,4 +67,21 @@ export const QUELL_MODES: QuellMode[] = [
     description: "the clip's dictionary + 16 learned noise atoms (focus 4)",
     run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: clipDictionary(ctx), noiseLearnedAtoms: 16, learnedFocus: 4, kernels: ctx.kernels }).speech,
   },
+  ...experimentalModes(),
 ];
+
+/**
+ * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
+ * (speech/noise come from the fold; "clip": true adds the clip dictionary).
+ */
+function experimentalModes(): QuellMode[] {
+  const raw = process.env.QUELL_MODES;
+  if (!raw) return [];
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean }>;
+  return Object.entries(specs).map(([name, { clip, ...options }]) => ({
+    name,
+    description: `experimental: ${JSON.stringify({ clip, ...options })}`,
+    run: (noisy, ctx) =>
+      denoiseAudio(noisy, { speech: ctx.speech, noise: clip ? clipDictionary(ctx) : [], noiseLearnedAtoms: 16, kernels: ctx.kernels, ...options }).speech,
+  }));
+}

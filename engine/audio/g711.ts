@@ -16,17 +16,19 @@ function tableFor(law: 'mulaw' | 'alaw'): Float32Array {
   return table;
 }
 
-/** Interleaved µ-law or A-law bytes (`frames` x `channels` from `offset`) to planar floats. */
+/**
+ * Interleaved µ-law or A-law bytes (`frames` x `channels` from `offset`) to planar floats, in `out`
+ * when given (one array per channel, each at least `frames` long), else in new arrays.
+ */
 export function decodeG711(
   bytes: Uint8Array,
   offset: number,
   frames: number,
   channels: number,
   law: 'mulaw' | 'alaw',
+  out: Float32Array[] = Array.from({ length: channels }, () => new Float32Array(frames)),
 ): Float32Array[] {
   const table = tableFor(law);
-  const out: Float32Array[] = [];
-  for (let c = 0; c < channels; c++) out.push(new Float32Array(frames));
   let p = offset;
   for (let f = 0; f < frames; f++) for (let c = 0; c < channels; c++) out[c][f] = table[bytes[p++]];
   return out;

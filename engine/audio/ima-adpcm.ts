@@ -31,10 +31,7 @@ export function decodeImaAdpcm(
   littleEndian: boolean,
 ): Float32Array[] {
   const header = 4 * channels;
-  const fullBlocks = Math.floor(length / blockAlign);
-  const tail = length - fullBlocks * blockAlign;
-  const tailFrames = tail >= header ? 1 + 8 * Math.floor((tail - header) / header) : 0;
-  const frames = fullBlocks * samplesPerBlock + tailFrames;
+  const frames = imaAdpcmFrames(length, channels, blockAlign, samplesPerBlock);
   const out: Float32Array[] = [];
   for (let c = 0; c < channels; c++) out.push(new Float32Array(frames));
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, length);
@@ -62,6 +59,15 @@ export function decodeImaAdpcm(
     }
   }
   return out;
+}
+
+/** Samples per channel that decodeImaAdpcm gives for `length` bytes (a partial last block included). */
+export function imaAdpcmFrames(length: number, channels: number, blockAlign: number, samplesPerBlock: number): number {
+  const header = 4 * channels;
+  const fullBlocks = Math.floor(length / blockAlign);
+  const tail = length - fullBlocks * blockAlign;
+  const tailFrames = tail >= header ? 1 + 8 * Math.floor((tail - header) / header) : 0;
+  return fullBlocks * samplesPerBlock + tailFrames;
 }
 
 /** One 4-bit code to the next 16-bit sample of channel `c`, updating its predictor and step index. */

@@ -11,6 +11,8 @@ import { createRandom } from '../util/random.js';
  * their container's full scale (int16 / 32768, int24 / 2^23, ...; 8-bit is unsigned, centred on
  * 128), so they land in [-1, 1); samples narrower than the container are left-justified, as the
  * WAV format requires, so the same scale applies. Floats are passed through (64-bit rounded to 32).
+ * With `out` (one array per channel, each at least `frames` long) the samples are written there
+ * and `out` is returned: a streaming reader decodes every chunk into the same buffers.
  */
 export function decodePcm(
   bytes: Uint8Array,
@@ -20,14 +22,15 @@ export function decodePcm(
   kind: 'int' | 'float',
   bytesPerSample: number,
   littleEndian: boolean,
+  out?: Float32Array[],
 ): Float32Array[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, frames * channels * bytesPerSample);
   const le = littleEndian;
   const stride = channels * bytesPerSample;
-  const out: Float32Array[] = [];
+  const result: Float32Array[] = [];
   // Channel by channel, one loop per sample type: tight monomorphic loops, no branch inside.
   for (let c = 0; c < channels; c++) {
-    const x = new Float32Array(frames);
+    const x = out ? out[c] : new Float32Array(frames);
     let p = c * bytesPerSample;
     if (kind === 'float' && bytesPerSample === 4) {
       for (let f = 0; f < frames; f++, p += stride) x[f] = view.getFloat32(p, le);
@@ -48,9 +51,9 @@ export function decodePcm(
     } else {
       for (let f = 0; f < frames; f++, p += stride) x[f] = view.getInt32(p, le) / 2147483648;
     }
-    out.push(x);
+    result.push(x);
   }
-  return out;
+  return result;
 }
 
 export interface EncodeOptions {
@@ -58,6 +61,12 @@ export interface EncodeOptions {
   /** TPDF dither before rounding to integers; ignored for '32f'. */
   dither: boolean;
   seed: number;
+  /**
+   * The dither's uniform source, when it must continue across calls (a file written in chunks);
+   * default: a new generator seeded with `seed`. Draws go frame by frame, channel by channel within
+   * a frame, so encoding a file in chunks with one generator gives the bytes of one whole call.
+   */
+  random?: () => number;
 }
 
 /**
@@ -81,12 +90,15 @@ export function encodePcm(channels: Float32Array[], options: EncodeOptions, out:
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const scale = options.bits === 16 ? 32768 : 8388608;
   const max = scale - 1;
-  const random = options.dither && options.bits !== '32f' ? createRandom(options.seed) : null;
-  const noise = new Float64Array(random ? NOISE_BLOCK : 0);
-  for (let c = 0; c < n; c++) {
-    const x = channels[c];
-    for (let f0 = 0; f0 < frames; f0 += NOISE_BLOCK) {
-      const end = Math.min(f0 + NOISE_BLOCK, frames);
+  const random = options.dither && options.bits !== '32f' ? (options.random ?? createRandom(options.seed)) : null;
+  const noise = new Float64Array(random ? NOISE_BLOCK * n : 0);
+  for (let f0 = 0; f0 < frames; f0 += NOISE_BLOCK) {
+    const end = Math.min(f0 + NOISE_BLOCK, frames);
+    // The dither for a block is drawn first (frame-major, so chunked calls draw in the same order),
+    // so the quantising loops below stay free of calls.
+    if (random) for (let i = 0; i < (end - f0) * n; i++) noise[i] = random() - random();
+    for (let c = 0; c < n; c++) {
+      const x = channels[c];
       let p = f0 * stride + c * bytesPerSample;
       if (options.bits === '32f') {
         for (let f = f0; f < end; f++, p += stride) {
@@ -96,13 +108,11 @@ export function encodePcm(channels: Float32Array[], options: EncodeOptions, out:
         }
         continue;
       }
-      // The dither for a block is drawn first, so the quantising loop below stays free of calls.
-      if (random) for (let i = 0; i < end - f0; i++) noise[i] = random() - random();
-      for (let f = f0; f < end; f++, p += stride) {
+      for (let f = f0, d = c; f < end; f++, p += stride, d += n) {
         const v = x[f];
         if (v - v !== 0) throw nonFinite(v, c, f);
         // floor(y + 0.5) rounds like Math.round, at a third of its cost in V8.
-        let q = Math.floor(v * scale + (random ? noise[f - f0] : 0) + 0.5);
+        let q = Math.floor(v * scale + (random ? noise[d] : 0) + 0.5);
         q = q > max ? max : q < -scale ? -scale : q;
         if (bytesPerSample === 2) {
           view.setInt16(p, q, true);

@@ -18,6 +18,22 @@ export interface RiffLayout {
   fact: ChunkSpan | null;
 }
 
+/**
+ * Random access to a file's bytes: all of it in memory (readWav), or read on demand through a file
+ * handle (the streaming reader in engine/node), so one chunk walker serves both.
+ */
+export interface ByteSource {
+  /** Total bytes in the file. */
+  readonly size: number;
+  /** `length` bytes from `offset`, or fewer at the end of the file. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** A ByteSource over bytes held in memory. */
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
 const UNKNOWN_SIZE = 0xffffffff;
 
 /**
@@ -32,30 +48,38 @@ const UNKNOWN_SIZE = 0xffffffff;
  *   file (a truncated file), no 'fmt ' or no 'data' chunk.
  */
 export function scanRiff(bytes: Uint8Array): RiffLayout {
-  if (bytes.length === 0) throw formatError('not a WAV file: it is empty (0 bytes)');
-  const magic = fourcc(bytes, 0);
+  return scanRiffSource(memorySource(bytes));
+}
+
+/** scanRiff over any ByteSource: reads the 12-byte header and each chunk's 8-byte header only. */
+export function scanRiffSource(source: ByteSource): RiffLayout {
+  const fileSize = source.size;
+  if (fileSize === 0) throw formatError('not a WAV file: it is empty (0 bytes)');
+  const head = source.read(0, 12);
+  const magic = fourcc(head, 0);
   if (magic !== 'RIFF' && magic !== 'RIFX' && magic !== 'RF64') {
     throw formatError(`not a WAV file: it starts with "${magic}", not "RIFF", "RIFX" or "RF64"`);
   }
-  if (bytes.length < 12) {
-    throw formatError(`truncated WAV file: ${bytes.length} bytes, shorter than the 12-byte RIFF header`);
+  if (fileSize < 12) {
+    throw formatError(`truncated WAV file: ${fileSize} bytes, shorter than the 12-byte RIFF header`);
   }
-  const form = fourcc(bytes, 8);
+  const form = fourcc(head, 8);
   if (form !== 'WAVE') throw formatError(`not a WAV file: a ${magic} "${form}" file, not ${magic} "WAVE"`);
 
   const container: RiffContainer = magic;
   const littleEndian = container !== 'RIFX';
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let fmt: ChunkSpan | null = null;
   let data: ChunkSpan | null = null;
   let fact: ChunkSpan | null = null;
   let ds64DataSize: number | null = null;
 
-  for (let pos = 12; pos + 8 <= bytes.length; ) {
-    const id = fourcc(bytes, pos);
+  for (let pos = 12; pos + 8 <= fileSize; ) {
+    const header = source.read(pos, 8);
+    const view = new DataView(header.buffer, header.byteOffset, 8);
+    const id = fourcc(header, 0);
     const offset = pos + 8;
-    const remaining = bytes.length - offset;
-    let size = view.getUint32(pos + 4, littleEndian);
+    const remaining = fileSize - offset;
+    let size = view.getUint32(4, littleEndian);
     if (id === 'data' && size === UNKNOWN_SIZE) {
       if (container === 'RF64') {
         if (ds64DataSize === null) {
@@ -81,7 +105,9 @@ export function scanRiff(bytes: Uint8Array): RiffLayout {
     else if (id === 'data' && !data) data = { offset, size };
     else if (id === 'fact' && !fact) fact = { offset, size };
     else if (id === 'ds64' && size >= 16) {
-      ds64DataSize = view.getUint32(offset + 8, true) + view.getUint32(offset + 12, true) * 2 ** 32;
+      const sizes = source.read(offset + 8, 8);
+      const ds64 = new DataView(sizes.buffer, sizes.byteOffset, 8);
+      ds64DataSize = ds64.getUint32(0, true) + ds64.getUint32(4, true) * 2 ** 32;
     }
     // Chunks are word-aligned: an odd-sized body is followed by one pad byte (absent at EOF in some files).
     pos = offset + size + (size % 2);

@@ -90,6 +90,28 @@ export interface WriteWavOptions {
 const MAX_RIFF_BYTES = 0xffffffff;
 
 /**
+ * Checks that a WAV header can describe this format (writeWav and the streaming writer share it).
+ * @returns Bytes per sample.
+ * @throws QuellError E_PARAM: unknown bits, a sample rate that is not a positive integer, no
+ *   channels or too many, a byte rate beyond the header's 32 bits.
+ */
+export function checkOutputFormat(sampleRate: number, channels: number, bits: OutputBits): number {
+  check(bits === 16 || bits === 24 || bits === '32f', `bits must be 16, 24 or '32f'; got ${String(bits)}`);
+  check(Number.isInteger(sampleRate) && sampleRate > 0, `sampleRate must be a positive integer (Hz); got ${sampleRate}`);
+  const bytesPerSample = bits === 16 ? 2 : bits === 24 ? 3 : 4;
+  check(
+    channels >= 1 && channels * bytesPerSample <= 0xffff,
+    `audio must have between 1 and ${Math.floor(0xffff / bytesPerSample)} channels for ${String(bits)}-bit WAV; got ${channels}`,
+  );
+  // The header stores bytes per second in 32 bits.
+  check(
+    sampleRate * channels * bytesPerSample <= MAX_RIFF_BYTES,
+    `sampleRate ${sampleRate} Hz is too high for a WAV header with ${channels} channels of ${bytesPerSample} bytes`,
+  );
+  return bytesPerSample;
+}
+
+/**
  * Encodes audio as a RIFF WAV file: 16- or 24-bit integer PCM or 32-bit float, little-endian,
  * interleaved. More than two channels get a WAVE_FORMAT_EXTENSIBLE header. Integer output is
  * x * 2^(bits-1), rounded and clamped to the code range (so samples at or beyond ±1 clip to full
@@ -105,19 +127,8 @@ const MAX_RIFF_BYTES = 0xffffffff;
  */
 export function writeWav(audio: AudioData, options: WriteWavOptions): Uint8Array {
   const { bits } = options;
-  check(bits === 16 || bits === 24 || bits === '32f', `bits must be 16, 24 or '32f'; got ${String(bits)}`);
   const { sampleRate, channels } = audio;
-  check(Number.isInteger(sampleRate) && sampleRate > 0, `sampleRate must be a positive integer (Hz); got ${sampleRate}`);
-  const bytesPerSample = bits === 16 ? 2 : bits === 24 ? 3 : 4;
-  check(
-    channels.length >= 1 && channels.length * bytesPerSample <= 0xffff,
-    `audio must have between 1 and ${Math.floor(0xffff / bytesPerSample)} channels for ${String(bits)}-bit WAV; got ${channels.length}`,
-  );
-  // The header stores bytes per second in 32 bits.
-  check(
-    sampleRate * channels.length * bytesPerSample <= MAX_RIFF_BYTES,
-    `sampleRate ${sampleRate} Hz is too high for a WAV header with ${channels.length} channels of ${bytesPerSample} bytes`,
-  );
+  const bytesPerSample = checkOutputFormat(sampleRate, channels.length, bits);
   const frames = channels[0].length;
   for (let c = 1; c < channels.length; c++) {
     check(channels[c].length === frames, `all channels must have the same length; channel 0 has ${frames} samples, channel ${c} has ${channels[c].length}`);

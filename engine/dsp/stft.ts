@@ -43,7 +43,9 @@ export class StftAnalyzer {
     const stop = offset + length;
     while (i < stop) {
       const take = Math.min(nFft - this.filled, stop - i);
-      this.buf.set(x.subarray(i, i + take), this.filled);
+      // A copy loop, not buf.set(x.subarray(...)): write() runs in an AudioWorklet and must not allocate.
+      const { buf } = this;
+      for (let j = 0, at = this.filled; j < take; j++) buf[at + j] = x[i + j];
       this.filled += take;
       i += take;
       if (this.filled === nFft) this.emit();

@@ -22,8 +22,8 @@ import { describeFsError } from './fs-errors.js';
  *   or the directory is missing, not writable, full, ...
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: { force: boolean }): Promise<void> {
-  if (!options.force && (await exists(path))) throw alreadyExists(path);
-  const temp = join(dirname(path), `.quell-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await checkCanCreate(path, options);
+  const temp = tempPathFor(path);
   let tempCreated = false;
   try {
     const handle = await open(temp, 'wx');
@@ -34,11 +34,37 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     } finally {
       await handle.close();
     }
-    if (options.force) await rename(temp, path);
-    else await publishWithoutOverwriting(temp, path);
     tempCreated = false;
   } catch (err) {
     if (tempCreated) await unlink(temp).catch(() => undefined);
+    throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
+  }
+  await publishTempFile(temp, path, options);
+}
+
+/** Fails fast, before a long job, when `path` exists and `force` is false. @throws QuellError E_IO */
+export async function checkCanCreate(path: string, options: { force: boolean }): Promise<void> {
+  if (!options.force && (await exists(path))) throw alreadyExists(path);
+}
+
+/** A fresh temporary file name beside `path` (the same file system, so publishing it is a rename). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.quell-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * The last step of an atomic write: moves a complete, flushed temporary file to `path` (see
+ * writeFileAtomic for `force`), then makes the rename durable. On failure the temporary file is
+ * removed and `path` is left as it was.
+ *
+ * @throws QuellError E_IO
+ */
+export async function publishTempFile(temp: string, path: string, options: { force: boolean }): Promise<void> {
+  try {
+    if (options.force) await rename(temp, path);
+    else await publishWithoutOverwriting(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
     if (err instanceof QuellError) throw err;
     throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
   }

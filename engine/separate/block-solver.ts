@@ -19,6 +19,19 @@ export interface SolveSettings {
   reductionDb: number;
   /** Focus of the learned atoms on the frames they dominate (see FactorizeOptions.learnedFocus). */
   learnedFocus: number;
+  /** Quantile of the target's estimate, per bin over the block, moved to the other sources as steady leak (0 = off). */
+  leakQuantile: number;
+  /** Multiplier on that quantile. */
+  leakScale: number;
+  /** Mask smoothing half-widths in frames and bins (0 = none). */
+  smoothFrames: number;
+  smoothBins: number;
+  /** Smoothing half-width over time of the source estimates, before the masks (0 = none). */
+  smoothEstimates: number;
+  /** The same for the other sources' estimates. */
+  smoothOthers: number;
+  /** See FactorizeOptions.sharedRatios. */
+  sharedRatios: boolean;
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
@@ -53,6 +66,7 @@ export class BlockSolver {
   private readonly sparsity: Float32Array;
   private readonly energy: Float32Array;
   private readonly order: Uint32Array;
+  private readonly smoothScratch: Float32Array;
 
   constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels?: KernelFactory) {
     this.model = model;
@@ -64,6 +78,7 @@ export class BlockSolver {
     this.sparsity = model.sparsity;
     this.energy = new Float32Array(maxFrames);
     this.order = new Uint32Array(maxFrames);
+    this.smoothScratch = new Float32Array(maxFrames * model.bins);
   }
 
   solve(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
@@ -98,23 +113,24 @@ export class BlockSolver {
       checkEvery: 10,
       freeFrom: fixedAtoms,
       learnedFocus: settings.learnedFocus,
+      sharedRatios: settings.sharedRatios,
       signal,
     });
 
-    const masks = this.masks(coreOffset, coreFrames);
+    const masks = this.masks(frames, coreOffset, coreFrames);
     return { index: job.index, masks, iterations: result.iterations, objective: result.objective };
   }
 
-  /** Per-source magnitude estimates W_j H_j for the core frames, turned into soft masks. */
-  private masks(coreOffset: number, coreFrames: number): Float32Array {
+  /** Per-source magnitude estimates W_j H_j, turned into soft masks for the core frames. */
+  private masks(frames: number, coreOffset: number, coreFrames: number): Float32Array {
     const { model, ws, settings, S } = this;
     const { bins, atoms, sourceOf } = model;
     const sources = model.sources.length;
-    const plane = coreFrames * bins;
+    const plane = frames * bins;
     S.fill(0, 0, sources * plane);
     const { H, Wt } = ws;
-    for (let t = 0; t < coreFrames; t++) {
-      const hRow = (coreOffset + t) * atoms;
+    for (let t = 0; t < frames; t++) {
+      const hRow = t * atoms;
       for (let k = 0; k < atoms; k++) {
         const h = H[hRow + k];
         const out = sourceOf[k] * plane + t * bins;
@@ -122,8 +138,79 @@ export class BlockSolver {
         for (let f = 0; f < bins; f++) S[out + f] += h * Wt[w + f];
       }
     }
-    softMasks(S, sources, coreFrames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb));
-    return S.slice(0, sources * plane);
+    if (settings.leakQuantile > 0 && settings.target >= 0 && sources > 1) this.moveStationaryLeak(frames);
+    for (let j = 0; j < sources; j++) {
+      const width = j === settings.target ? settings.smoothEstimates : settings.smoothOthers;
+      if (width > 0) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, width, 0);
+    }
+    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb));
+    if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
+      for (let j = 0; j < sources; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
+    }
+    // Keep the core frames only, packed source by source (moving forward, so nothing is overwritten early).
+    const core = coreFrames * bins;
+    for (let j = 0; j < sources; j++) S.copyWithin(j * core, j * plane + coreOffset * bins, j * plane + (coreOffset + coreFrames) * bins);
+    return S.slice(0, sources * core);
+  }
+
+  /** Box mean of a mask over +-dt frames and +-df bins (masks of all sources smoothed alike keep summing to one). */
+  private smooth(M: Float32Array, frames: number, bins: number, dt: number, df: number): void {
+    const tmp = this.smoothScratch;
+    for (let t = 0; t < frames; t++) {
+      for (let f = 0; f < bins; f++) {
+        let sum = 0;
+        let n = 0;
+        for (let u = Math.max(0, f - df); u <= Math.min(bins - 1, f + df); u++) {
+          sum += M[t * bins + u];
+          n++;
+        }
+        tmp[t * bins + f] = sum / n;
+      }
+    }
+    // Over time, a raised-cosine window: no box-filter ripple across a syllable.
+    for (let t = 0; t < frames; t++) {
+      for (let f = 0; f < bins; f++) {
+        let sum = 0;
+        let n = 0;
+        for (let u = Math.max(0, t - dt); u <= Math.min(frames - 1, t + dt); u++) {
+          const w = 0.5 + 0.5 * Math.cos((Math.PI * (u - t)) / (dt + 1));
+          sum += w * tmp[u * bins + f];
+          n += w;
+        }
+        M[t * bins + f] = sum / n;
+      }
+    }
+  }
+
+  /**
+   * Speech atoms explain part of a steady noise too: that part shows as a floor under the target's
+   * estimate that never goes away, while real speech pauses. Per bin, the block's low quantile of the
+   * target estimate is taken as that leak and handed to the other sources (shared by their size).
+   */
+  private moveStationaryLeak(frames: number): void {
+    const { model, settings, S } = this;
+    const { bins } = model;
+    const sources = model.sources.length;
+    const plane = frames * bins;
+    const target = settings.target;
+    const column = this.energy; // scratch, maxFrames long
+    for (let f = 0; f < bins; f++) {
+      for (let t = 0; t < frames; t++) column[t] = S[target * plane + t * bins + f];
+      const sorted = column.subarray(0, frames).sort();
+      const leak = settings.leakScale * sorted[Math.floor(settings.leakQuantile * (frames - 1))];
+      if (!(leak > 0)) continue;
+      for (let t = 0; t < frames; t++) {
+        const i = t * bins + f;
+        const moved = Math.min(S[target * plane + i], leak);
+        S[target * plane + i] -= moved;
+        let others = 0;
+        for (let j = 0; j < sources; j++) if (j !== target) others += S[j * plane + i];
+        for (let j = 0; j < sources; j++) {
+          if (j === target) continue;
+          S[j * plane + i] += others > 0 ? (moved * S[j * plane + i]) / others : moved / (sources - 1);
+        }
+      }
+    }
   }
 
   /**

@@ -3,8 +3,9 @@ import type { Dictionary } from '../dictionary/dictionary.js';
 import { check, QuellError, throwIfAborted } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { BlockSolver, type SolveSettings } from './block-solver.js';
-import { buildSeparationModel, type SourceSpec } from './model.js';
+import { BlockSolver } from './block-solver.js';
+import type { SourceSpec } from './model.js';
+import { denoiseSources, planSeparation } from './plan.js';
 import { Separator } from './separator.js';
 
 export interface SeparateOptions {
@@ -26,6 +27,18 @@ export interface SeparateOptions {
   reductionDb?: number;
   /** Focus of learned atoms on the frames they dominate; 0 lets every frame shape them. Default 4. */
   learnedFocus?: number;
+  /** Steady-leak removal: quantile of the target's estimate per bin and block moved to the noise (0 = off). Default 0.2. */
+  leakQuantile?: number;
+  leakScale?: number;
+  /** Mask smoothing half-widths over time (frames, raised-cosine) and frequency (bins). Default 6, 0: musical noise gone, +1 dB SI-SDR on the benchmark. */
+  smoothFrames?: number;
+  smoothBins?: number;
+  /** Smoothing half-width over time of the source estimates before the masks. Default 0. */
+  smoothEstimates?: number;
+  /** The same for the other sources. Default: smoothEstimates. */
+  smoothOthers?: number;
+  /** Learned atoms updated from the H step's ratios (a fifth faster, same quality on the benchmark). Default true. */
+  sharedRatios?: boolean;
   /** Block length in seconds: memory and parallel granularity. Default 8. */
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */
@@ -51,7 +64,8 @@ export interface SeparateResult {
   stats: SeparationStats;
 }
 
-function checkAudio(audio: AudioData): void {
+/** Checks audio at the entry point: channels, sample rate, equal lengths, finite samples. */
+export function checkAudio(audio: AudioData): void {
   check(audio.channels.length >= 1, 'audio has no channels');
   check(Number.isInteger(audio.sampleRate) && audio.sampleRate >= 1000 && audio.sampleRate <= 384000, `sampleRate must be an integer in [1000, 384000] Hz; got ${audio.sampleRate}`);
   const n = audioLength(audio);
@@ -72,21 +86,7 @@ function checkAudio(audio: AudioData): void {
  */
 export function separateAudio(audio: AudioData, options: SeparateOptions): SeparateResult {
   checkAudio(audio);
-  const model = buildSeparationModel(options.sources, { beta: options.beta, sparsity: options.sparsity });
-  const iterations = options.iterations ?? 100;
-  check(Number.isInteger(iterations) && iterations >= 1 && iterations <= 100000, `iterations must be an integer in [1, 100000]; got ${iterations}`);
-  const maskPower = options.maskPower ?? 2;
-  check(maskPower > 0 && maskPower <= 4, `maskPower must be in (0, 4]; got ${maskPower}`);
-  const reductionDb = options.reductionDb ?? Infinity;
-  check(reductionDb >= 0, `reductionDb must be >= 0; got ${reductionDb}`);
-  const targetName = options.target ?? options.sources[0].name;
-  const target = options.sources.findIndex((s) => s.name === targetName);
-  check(target >= 0, `target "${targetName}" is not one of the sources (${options.sources.map((s) => s.name).join(', ')})`);
-  const blockSeconds = options.blockSeconds ?? 8;
-  check(blockSeconds > 0, `blockSeconds must be positive; got ${blockSeconds}`);
-  const blockFrames = Math.max(1, Math.round((blockSeconds * model.sampleRate) / model.hopSamples));
-  const contextFrames = options.contextFrames ?? 0;
-  const settings: SolveSettings = { iterations, tolerance: options.tolerance ?? 1e-4, maskPower, target, reductionDb, learnedFocus: options.learnedFocus ?? 4 };
+  const { model, settings, blockFrames, contextFrames, maxFrames } = planSeparation(options);
 
   const n = audioLength(audio);
   const outputs = model.sources.map(() => audio.channels.map(() => new Float32Array(n)));
@@ -95,7 +95,7 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
     for (let j = 0; j < out.length; j++) for (let c = 0; c < out[j].length; c++) outputs[j][c].set(out[j][c].subarray(0, count), written);
     written += count;
   });
-  const solver = new BlockSolver(model, settings, blockFrames + 2 * contextFrames, options.kernels ?? defaultKernels());
+  const solver = new BlockSolver(model, settings, maxFrames, options.kernels ?? defaultKernels());
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0, objective: 0 };
   const drain = () => {
     for (let job = separator.takeJob(); job; job = separator.takeJob()) {
@@ -137,14 +137,6 @@ export interface DenoiseOptions extends Omit<SeparateOptions, 'sources' | 'targe
 
 /** Speech and noise estimates of a noisy recording (see separateAudio); speech + noise = input. */
 export function denoiseAudio(audio: AudioData, options: DenoiseOptions): { speech: AudioData; noise: AudioData; stats: SeparationStats } {
-  const list = (d: Dictionary | Dictionary[]) => (Array.isArray(d) ? d : [d]);
-  const result = separateAudio(audio, {
-    ...options,
-    sources: [
-      { name: 'speech', dictionaries: list(options.speech), sparsity: options.speechSparsity },
-      { name: 'noise', dictionaries: list(options.noise), learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: options.noiseSparsity },
-    ],
-    target: 'speech',
-  });
+  const result = separateAudio(audio, denoiseSources(options));
   return { speech: result.sources[0].audio, noise: result.sources[1].audio, stats: result.stats };
 }

@@ -48,8 +48,11 @@ export class Separator {
   readonly sources: number;
   readonly blockFrames: number;
   readonly contextFrames: number;
+  /** Jobs that may be out at once (the rings are sized for it). */
+  readonly maxInFlight: number;
+  /** Largest write() that needs no job taken or completed in between, in samples per channel. */
+  readonly maxChunk: number;
   private readonly sink: SeparatorSink;
-  private readonly maxChunk: number;
   private readonly fullBand: boolean;
 
   // analysis
@@ -109,6 +112,8 @@ export class Separator {
     this.engineChunk = new Float32Array(this.down[0].maxOutput(this.maxChunk) + 8);
     const chunkFrames = Math.ceil(this.engineChunk.length / hopSamples) + 2;
     const maxInFlight = options.maxInFlight ?? 1;
+    check(Number.isInteger(maxInFlight) && maxInFlight >= 1, `maxInFlight must be a positive integer; got ${maxInFlight}`);
+    this.maxInFlight = maxInFlight;
     this.capacity = blockFrames * (maxInFlight + 1) + 2 * contextFrames + chunkFrames + Math.ceil(nFft / hopSamples) + 2;
     this.re = Array.from({ length: channels }, () => new Float32Array(this.capacity * bins));
     this.im = Array.from({ length: channels }, () => new Float32Array(this.capacity * bins));
@@ -236,7 +241,9 @@ export class Separator {
     const needed = coreEnd + contextFrames;
     if (!this.ended && this.framesReady < needed) return null;
     coreEnd = Math.min(coreEnd, this.framesReady);
-    const start = Math.max(0, coreStart - contextFrames);
+    // A short last block borrows frames from before it, up to a full block: learned atoms need
+    // material, and a few seconds' tail would otherwise be solved on little more than itself.
+    const start = Math.max(0, Math.min(coreStart - contextFrames, coreEnd - blockFrames));
     const stop = Math.min(this.framesReady, coreEnd + contextFrames);
     const { bins } = this.plan;
     const V = new Float32Array((stop - start) * bins);

@@ -2,14 +2,16 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
-import { readAudioFile } from '../../../engine/node/decode.js';
-import { denoiseAudio } from '../../../engine/separate/separate.js';
+import { separateFile } from '../../../engine/node/separate-file.js';
+import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS, defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { expandInputs } from '../inputs.js';
-import { defaultBits, parseBits, writeAudioFile } from '../output.js';
+import { parseBits } from '../output.js';
+import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
 import { errorMessage, type CommandContext } from '../context.js';
+import { denoiseStreamCommand } from './denoise-stream.js';
 
 export const DENOISE_HELP = `Usage: quell denoise IN... [-o OUT | --out-dir DIR] [options]
 
@@ -31,9 +33,16 @@ Options:
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
   --save-noise           also write the removed noise as NAME.noise.wav
+  --jobs N               solver threads; a batch also runs up to N files at once (default: the
+                         number of cores). The output does not depend on N.
   --force                overwrite existing outputs
   --json                 print a machine-readable summary on stdout
   -q, --quiet            no progress bar
+  --stream               run the live preview's streaming denoiser over the file, exactly as the
+                         AudioWorklet would, and write it with the latency removed (--free-noise
+                         atoms are then learned online, --iterations is per 8 ms frame, default 5)
+  --block N              with --stream: samples per block (default 128, the Web Audio render quantum)
+  --device-rate HZ       with --stream: the audio device rate to run at (default 48000)
   -h, --help             this help`;
 
 interface FileReport {
@@ -68,10 +77,14 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     sparsity: { type: 'string' },
     bits: { type: 'string' },
     'save-noise': { type: 'boolean' },
+    jobs: { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
+    stream: { type: 'boolean' },
+    block: { type: 'string' },
+    'device-rate': { type: 'string' },
   });
   if (values.help) {
     ctx.stdout(DENOISE_HELP);
@@ -89,6 +102,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const noiseArgs = listOption(values, 'noise');
   const freeNoise = numberOption(values, 'free-noise', 0, 512, true) ?? (noiseArgs.length ? 0 : DEFAULT_LEARNED_NOISE_ATOMS);
   const bits = parseBits(stringOption(values, 'bits'));
+  const jobs = numberOption(values, 'jobs', 1, 1024, true) ?? defaultJobs();
   const force = Boolean(values.force);
   const quiet = Boolean(values.quiet) || Boolean(values.json);
 
@@ -102,59 +116,64 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   }
   if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');
   if (outDir) mkdirSync(outDir, { recursive: true });
-
-  const reports: FileReport[] = [];
-  for (const input of inputs) {
-    const report: FileReport = { input };
-    reports.push(report);
-    try {
-      if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
-      const out = output ?? join(outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
-      const noiseOut = values['save-noise'] ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
-      for (const path of [out, noiseOut]) {
-        if (path && existsSync(path) && !force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
-      }
-      const audio = await readAudioFile(input);
-      const n = audio.channels[0]?.length ?? 0;
-      const bar = new ProgressBar(`denoise ${basename(input)}`, !quiet);
-      const t0 = performance.now();
-      const result = denoiseAudio(audio, {
-        speech,
-        noise,
-        noiseLearnedAtoms: freeNoise,
-        reductionDb,
-        iterations,
-        sparsity,
-        onProgress: (f) => bar.update(f),
-      });
-      const elapsed = (performance.now() - t0) / 1000;
-      bar.done();
-      const outBits = bits ?? defaultBits(audio.info.bitDepth);
-      report.gainDb = await writeAudioFile(out, result.speech, outBits, force);
-      report.output = out;
-      if (noiseOut) {
-        await writeAudioFile(noiseOut, result.noise, outBits, force);
-        report.noiseOutput = noiseOut;
-      }
-      Object.assign(report, {
-        seconds: n / audio.sampleRate,
-        sampleRate: audio.sampleRate,
-        channels: audio.channels.length,
-        blocks: result.stats.blocks,
-        meanIterations: result.stats.meanIterations,
-        elapsedSeconds: elapsed,
-        realTimeFactor: elapsed / Math.max(n / audio.sampleRate, 1e-9),
-      });
-      if (!values.json) {
-        const gain = report.gainDb < 0 ? `, turned down ${(-report.gainDb).toFixed(1)} dB to avoid clipping` : '';
-        ctx.stderr(`${input} -> ${out} (${report.seconds!.toFixed(1)} s in ${elapsed.toFixed(1)} s${gain})`);
-      }
-    } catch (e) {
-      report.error = errorMessage(e);
-      if (inputs.length === 1 && !values.json) throw e;
-      if (!values.json) ctx.stderr(`quell: ${input}: ${report.error}`);
-    }
+  if (!values.stream && (values.block !== undefined || values['device-rate'] !== undefined)) throw new QuellError('E_PARAM', 'denoise: --block and --device-rate go with --stream');
+  if (values.stream) {
+    const block = numberOption(values, 'block', 1, 65536, true);
+    const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
+    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise, reductionDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
   }
+
+  // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
+  // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
+  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, iterations, sparsity }));
+  const reports: FileReport[] = inputs.map((input) => ({ input }));
+  const fractions = inputs.map(() => 0);
+  const bar = new ProgressBar(inputs.length === 1 ? `denoise ${basename(inputs[0])}` : `denoise ${inputs.length} files`, !quiet);
+  const progress = (i: number, f: number): void => {
+    fractions[i] = f;
+    bar.update(fractions.reduce((a, b) => a + b, 0) / fractions.length);
+  };
+  await withSolverPool(plan, jobs, (solver, signal) =>
+    forEachConcurrently(inputs, jobs, async (input, i) => {
+      const report = reports[i];
+      try {
+        if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
+        const out = output ?? join(outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
+        const noiseOut = values['save-noise'] ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
+        for (const path of [out, noiseOut]) {
+          if (path && existsSync(path) && !force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
+        }
+        const t0 = performance.now();
+        const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress: (f) => progress(i, f) });
+        const elapsed = (performance.now() - t0) / 1000;
+        const seconds = result.frames / result.sampleRate;
+        Object.assign(report, {
+          output: out,
+          noiseOutput: noiseOut,
+          seconds,
+          sampleRate: result.sampleRate,
+          channels: result.channels,
+          gainDb: result.gainDb[0],
+          blocks: result.stats.blocks,
+          meanIterations: result.stats.meanIterations,
+          elapsedSeconds: elapsed,
+          realTimeFactor: elapsed / Math.max(seconds, 1e-9),
+        });
+        if (!values.json) {
+          const gain = report.gainDb! < 0 ? `, turned down ${(-report.gainDb!).toFixed(1)} dB to avoid clipping` : '';
+          bar.done();
+          ctx.stderr(`${input} -> ${out} (${seconds.toFixed(1)} s in ${elapsed.toFixed(1)} s${gain})`);
+        }
+      } catch (e) {
+        progress(i, 1);
+        if (isCancelled(e)) throw e;
+        report.error = errorMessage(e);
+        if (inputs.length === 1 && !values.json) throw e;
+        bar.done();
+        if (!values.json) ctx.stderr(`quell: ${input}: ${report.error}`);
+      }
+    }),
+  ).finally(() => bar.done());
   if (values.json) ctx.stdout(JSON.stringify(inputs.length === 1 && !positionals.some(isDir) ? reports[0] : reports, null, 2));
   const failed = reports.filter((r) => r.error).length;
   if (failed > 0 && inputs.length > 1 && !values.json) ctx.stderr(`quell: ${failed} of ${inputs.length} files failed`);

@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { QuellError } from '../../engine/errors.js';
+import type { FileSolver } from '../../engine/node/separate-file.js';
+import { BlockWorkerPool } from '../../engine/node/worker-pool.js';
+import type { SeparationPlan } from '../../engine/separate/plan.js';
+
+/** `--jobs` when absent: one solver thread per core the process may use. */
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/**
+ * Runs `run` with a pool of `jobs` solver threads, and cancellation on Ctrl-C: the first SIGINT
+ * terminates the threads (the only way to stop a block mid-solve), so every file in progress fails
+ * with E_CANCELLED and removes its temporary outputs; a second SIGINT exits at once (status 130).
+ * The pool is terminated when `run` settles.
+ */
+export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
+  const pool = new BlockWorkerPool(plan, { size: jobs });
+  const signal = { aborted: false };
+  const onSigint = (): void => {
+    if (signal.aborted) process.exit(130);
+    signal.aborted = true;
+    void pool.terminate();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    // One block more than threads: a thread that finishes finds the next block queued while this
+    // thread is still turning the previous one into output.
+    return await run({ plan, solveJob: pool.solve, maxInFlight: jobs + 1 }, signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool.terminate();
+  }
+}
+
+/**
+ * Calls `task` for every item, at most `limit` at a time, in order of the items. A task's failure
+ * is its own business (catch inside), except cancellation: after an E_CANCELLED no new task starts,
+ * and it is rethrown once the running ones have settled.
+ */
+export async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const lane = async (): Promise<void> => {
+    while (failure === null && next < items.length) {
+      const i = next++;
+      try {
+        await task(items[i], i);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure !== null) throw failure;
+}
+
+export function isCancelled(err: unknown): boolean {
+  return err instanceof QuellError && err.code === 'E_CANCELLED';
+}

@@ -1,0 +1,39 @@
+import { decodeDictionary } from '../../../engine/dictionary/format.js';
+import type { Platform } from './platform.js';
+import { fetchBundledBytes, fetchBundledList } from './bundled.js';
+import { idbLibrary } from './idb-library.js';
+
+/** Saves by downloading: the browser asks where (or uses its downloads folder). */
+function download(name: string, type: 'wav' | 'qdict', bytes: Uint8Array): void {
+  const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: type === 'wav' ? 'audio/wav' : 'application/octet-stream' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function createWebPlatform(): Platform {
+  return {
+    kind: 'web',
+    openAudio: null,
+    async saveFile(name, type, bytes) {
+      download(name, type, bytes);
+      return name;
+    },
+    async listDictionaries() {
+      const [bundled, user] = await Promise.all([fetchBundledList(), idbLibrary.list().catch(() => [])]);
+      return [...bundled, ...user];
+    },
+    readDictionary: (id) => (id.startsWith('bundled:') ? fetchBundledBytes(id) : idbLibrary.read(id)),
+    async saveDictionary(label, bytes) {
+      const d = decodeDictionary(bytes);
+      const seconds = d.provenance.files.reduce((s, f) => s + f.seconds, 0);
+      return idbLibrary.save({ kind: d.kind, label, atoms: d.atoms, description: `${d.atoms} ${d.kind} atoms from ${d.provenance.files.length} recording(s), ${seconds.toFixed(0)} s`, bytes });
+    },
+    deleteDictionary: (id) => idbLibrary.remove(id),
+  };
+}

@@ -1,0 +1,127 @@
+import { DEFAULT_LEARNED_NOISE_ATOMS } from '../../../engine/presets.js';
+import type { DictionaryEntry } from '../../shared/ipc.js';
+import type { NoiseChoice } from '../workers/engine-api.js';
+
+/** Speed against quality: solver iterations per 8 s block. "Standard" is the CLI's default. */
+export const QUALITY_PRESETS = {
+  fast: { label: 'Fast', iterations: 25, hint: '25 iterations per block, about 4x faster' },
+  standard: { label: 'Standard', iterations: 100, hint: '100 iterations per block (as quell denoise)' },
+  high: { label: 'High', iterations: 300, hint: '300 iterations per block, about 3x slower' },
+} as const;
+
+export type QualityPreset = keyof typeof QUALITY_PRESETS;
+
+/** Strength = the most any time-frequency bin of the speech is attenuated. null: no limit (the CLI's default). */
+export const STRENGTH_STEPS: (number | null)[] = [6, 10, 15, 20, 25, 30, 40, null];
+
+export function strengthLabel(reductionDb: number | null): string {
+  return reductionDb === null ? 'full (no limit)' : `${reductionDb} dB max`;
+}
+
+/** Where the noise model comes from. */
+export type NoiseSetting =
+  | { mode: 'auto' }
+  | { mode: 'dictionary'; id: string }
+  | { mode: 'file'; name: string; trackId: string }
+  | { mode: 'selection'; start: number; end: number };
+
+export interface DenoiseSettings {
+  speechId: string;
+  noise: NoiseSetting;
+  reductionDb: number | null;
+  quality: QualityPreset;
+  /** L1 weight on the activations (the CLI's --sparsity, default 0.5). */
+  sparsity: number;
+  /** Noise atoms learned on the recording in automatic mode (the CLI's --free-noise, default 16). */
+  learnedAtoms: number;
+}
+
+export const DEFAULT_DENOISE: DenoiseSettings = {
+  speechId: 'bundled:speech',
+  noise: { mode: 'auto' },
+  reductionDb: null,
+  quality: 'standard',
+  sparsity: 0.5,
+  learnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS,
+};
+
+export interface SourceSetting {
+  name: string;
+  dictionaryId: string;
+  learnedAtoms: number;
+}
+
+export interface SeparateSettings {
+  sources: SourceSetting[];
+  quality: QualityPreset;
+  sparsity: number;
+}
+
+export const DEFAULT_SEPARATE: SeparateSettings = {
+  sources: [
+    { name: 'voice', dictionaryId: 'bundled:speech', learnedAtoms: 0 },
+    { name: 'music', dictionaryId: 'bundled:noise-music', learnedAtoms: 0 },
+  ],
+  quality: 'standard',
+  sparsity: 0.5,
+};
+
+const labelOf = (library: DictionaryEntry[], id: string) => library.find((e) => e.id === id)?.label ?? id.replace(/^\w+:/, '');
+
+function fmt(s: number): string {
+  return `${s.toFixed(2)} s`;
+}
+
+/**
+ * The engine's NoiseChoice for the user's setting (the CLI's mapping: automatic = 16 atoms learned
+ * on the input and no noise dictionary; a dictionary or a clip = no learned atoms).
+ */
+export function noiseChoice(setting: NoiseSetting, settings: DenoiseSettings, originalId: string, sampleRate: number): NoiseChoice {
+  switch (setting.mode) {
+    case 'auto':
+      return { mode: 'auto', atoms: settings.learnedAtoms };
+    case 'dictionary':
+      return { mode: 'dictionaries', ids: [setting.id] };
+    case 'file':
+      return { mode: 'clip', track: setting.trackId, startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: setting.name };
+    case 'selection':
+      return {
+        mode: 'clip',
+        track: originalId,
+        startSample: Math.round(setting.start * sampleRate),
+        endSample: Math.round(setting.end * sampleRate),
+        label: `selection ${fmt(setting.start)}-${fmt(setting.end)}`,
+      };
+  }
+}
+
+/** The settings of a denoising run, one "name: value" line each, shown with its result. */
+export function describeDenoise(s: DenoiseSettings, library: DictionaryEntry[]): [string, string][] {
+  const noise =
+    s.noise.mode === 'auto'
+      ? `learned from the recording (${s.learnedAtoms} atoms)`
+      : s.noise.mode === 'dictionary'
+        ? labelOf(library, s.noise.id)
+        : s.noise.mode === 'file'
+          ? `clip ${s.noise.name}`
+          : `selection ${fmt(s.noise.start)}–${fmt(s.noise.end)}`;
+  return [
+    ['speech', labelOf(library, s.speechId)],
+    ['noise', noise],
+    ['strength', strengthLabel(s.reductionDb)],
+    ['quality', `${QUALITY_PRESETS[s.quality].label} (${QUALITY_PRESETS[s.quality].iterations} it.)`],
+    ['sparsity', String(s.sparsity)],
+  ];
+}
+
+export function describeSeparate(s: SeparateSettings, library: DictionaryEntry[]): [string, string][] {
+  return [
+    ...s.sources.map((src): [string, string] => [src.name, `${labelOf(library, src.dictionaryId)}${src.learnedAtoms ? ` + ${src.learnedAtoms} learned` : ''}`]),
+    ['quality', `${QUALITY_PRESETS[s.quality].label} (${QUALITY_PRESETS[s.quality].iterations} it.)`],
+  ];
+}
+
+/** A source name the CLI would accept too: letters, digits, - and _. */
+export function validSourceName(name: string): boolean {
+  return /^[A-Za-z0-9_-]{1,32}$/.test(name);
+}

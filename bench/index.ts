@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: Quell's speed in one run, side by side, as Markdown on stdout and in
+ * bench/results/bench.md. Kernel throughput; denoising real-time factors with 1 and 2 jobs; the
+ * numpy reference on the same 60 s mixture (speed and SI-SDR); an hour of 48 kHz stereo (wall time
+ * and peak RSS); and the streaming denoiser's section from bench/stream.ts when that file exists.
+ *
+ * Options: --repeats N (default 3), --minutes M (the long file, default 60), --skip-hour,
+ * --skip-reference, --quick (no 10-minute file, one repeat, a 2-minute long file: a smoke run). Needs the built CLI (npx tsc -b). Other load on the machine is reported with
+ * the results: the timings are medians, and only ever slower than on a quiet machine.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { wasmKernelFactory } from '../engine/nmf/wasm/wasm-kernels.js';
+import { productCase } from './kernels.js';
+import { loadSources, REPO, writeMixture } from './offline-data.js';
+import { loadAverage, median } from './offline-run.js';
+import { hourSection, referenceSection, rtfSection, timeDenoise, type QuellTiming } from './offline.js';
+import { readWavFile } from './quality/pcm16.js';
+
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+/** Seconds a fixed spin loop takes on each of `threads` threads started together. */
+async function spin(threads: number): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); const t = performance.now(); let x = 0; for (let i = 0; i < 4e8; i++) x += i * 1e-9; parentPort.postMessage([performance.now() - t, x]);`;
+  const times = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', ([ms]: [number]) => resolve(ms / 1000));
+      w.once('error', reject);
+    })),
+  );
+  return Math.max(...times);
+}
+
+async function machineSection(): Promise<string> {
+  const one = median([await spin(1), await spin(1), await spin(1)]);
+  const two = median([await spin(2), await spin(2), await spin(2)]);
+  return [
+    '## Machine',
+    '',
+    `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} logical CPUs available, Node ${process.version}. Load average (1/5/15 min) at the start: ${await loadAverage()}.`,
+    `Parallel throughput check: a spin loop takes ${one.toFixed(2)} s on one thread and ${two.toFixed(2)} s on each of two threads at once, so two threads do ${((2 * one) / two).toFixed(2)}x the work of one here (2.00 on two free cores). Parallel speed-ups below cannot exceed that.`,
+  ].join('\n');
+}
+
+function kernelSection(): string {
+  const factory = wasmKernelFactory();
+  if (!factory) return '## Kernels\n\nSkipped: this runtime has no WebAssembly SIMD.';
+  const row = productCase('gemm 513x128 · 128x1000', 'gemm', 513, 128, 1000, factory);
+  return [
+    '## Kernels (one thread, fastest of 7 batches; `npx tsx bench/kernels.ts` for the full table)',
+    '',
+    '| product | WASM SIMD | plain TS | speed-up |',
+    '| --- | ---: | ---: | ---: |',
+    `| ${row.label} | ${row.wasm} | ${row.js} | ${row.speedup} |`,
+  ].join('\n');
+}
+
+async function streamSection(): Promise<string> {
+  const path = join(REPO, 'bench', 'stream.ts');
+  let mod: { benchStream?: () => unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { benchStream?: () => unknown };
+  } catch (err) {
+    const missing = (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+    return `## Streaming denoiser\n\nSkipped: ${missing ? 'bench/stream.ts is not there yet' : `bench/stream.ts failed to load (${(err as Error).message})`}.`;
+  }
+  if (typeof mod.benchStream !== 'function') return '## Streaming denoiser\n\nSkipped: bench/stream.ts exports no benchStream().';
+  return String(await mod.benchStream());
+}
+
+function targets(rows: QuellTiming[], hour: string | null): string {
+  const tenMin = rows.filter((r) => r.file.label === '10 min');
+  const one = tenMin.find((r) => r.jobs === 1);
+  const two = tenMin.find((r) => r.jobs === 2);
+  const lines = ['## Targets', ''];
+  if (one && two) {
+    const s = median(one.seconds) / median(two.seconds);
+    lines.push(`- 2 jobs at least 1.7x faster than 1 job on the 10-minute file: **${s.toFixed(2)}x**, ${s >= 1.7 ? 'met' : 'not met'} (see the machine's parallel throughput above).`);
+  }
+  if (hour) {
+    const m = /\| (\d+) min \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (\d+) \|/.exec(hour);
+    if (m) {
+      const wall = Number(m[2]);
+      const rss = Number(m[3]);
+      lines.push(`- ${m[1]} min of 48 kHz stereo in under 2 minutes: **${wall.toFixed(0)} s**, ${wall < 120 ? 'met' : 'not met'}; peak RSS under 400 MB: **${rss} MB**, ${rss < 400 ? 'met' : 'not met'}.`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { repeats: { type: 'string' }, minutes: { type: 'string' }, 'skip-hour': { type: 'boolean' }, 'skip-reference': { type: 'boolean' }, quick: { type: 'boolean' } },
+  });
+  const quick = Boolean(values.quick);
+  const repeats = Number(values.repeats ?? (quick ? 1 : 3));
+  const minutes = Number(values.minutes ?? (quick ? 2 : 60));
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`--repeats must be a positive integer; got ${values.repeats}`);
+  if (!(Number.isInteger(minutes) && minutes >= 1)) throw new Error(`--minutes must be a positive integer; got ${values.minutes}`);
+  const dir = mkdtempSync(join(tmpdir(), 'quell-bench-'));
+  const sections: string[] = [`# Quell speed benchmark\n\n${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` (bench/index.ts).`];
+  try {
+    log('machine');
+    sections.push(await machineSection());
+    log('kernels');
+    sections.push(kernelSection());
+    const sources = loadSources();
+    const files = [
+      writeMixture(dir, '10 s', sources.allSpeech, sources.noise, 10, 1),
+      writeMixture(dir, '60 s', sources.testSpeech, sources.noise, 60, 2),
+      ...(quick ? [] : [writeMixture(dir, '10 min', sources.allSpeech, sources.noise, 600, 3)]),
+    ];
+    const rows: QuellTiming[] = [];
+    for (const file of files) rows.push(...(await timeDenoise(file, [1, 2], repeats, dir)));
+    sections.push(`${rtfSection(rows, repeats)}\n\nAudio: ${sources.origin}. Load average after: ${await loadAverage()}.`);
+    if (!values['skip-reference']) {
+      const sixty = files[1];
+      sections.push(await referenceSection(sources, sixty, rows.filter((r) => r.file === sixty), repeats, dir));
+    }
+    const hour = values['skip-hour'] ? null : await hourSection(readWavFile(files[1].path).samples, dir, minutes);
+    if (hour) sections.push(hour);
+    sections.push(await streamSection());
+    sections.push(targets(rows, hour));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const markdown = sections.join('\n\n') + '\n';
+  process.stdout.write(markdown);
+  mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(REPO, 'bench', 'results', 'bench.md'), markdown);
+  log('written to bench/results/bench.md');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { QuellError } from '../errors.js';
+import type { BlockJob, BlockResult } from '../separate/block-solver.js';
+import type { SolveJob } from '../separate/separate-async.js';
+import { replyError, type SolverReply, type SolverRequest, type SolverSpec } from '../separate/solver-host.js';
+
+export interface WorkerPoolOptions {
+  /** Worker threads, at least 1 (`quell denoise --jobs`). */
+  size: number;
+  /** The worker script. Default: the package's built dist/engine/node/block-worker.js. */
+  workerUrl?: URL;
+}
+
+interface Task {
+  job: BlockJob;
+  resolve: (result: BlockResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  replies: number;
+  dead: boolean;
+}
+
+/**
+ * Solves blocks on a fixed set of worker threads, each holding one BlockSolver built from `spec`,
+ * which is sent once per worker. Jobs queue in arrival order and go to the first free worker; a
+ * job's V and a result's masks are transferred, not copied. Idle workers do not keep the process
+ * alive. The result of a job does not depend on which worker solved it.
+ *
+ * A worker that dies (a crash, not a bad file) fails its job and is replaced; one that dies before
+ * answering anything (a missing or broken script) is not, and when none is left every job fails.
+ */
+export class BlockWorkerPool {
+  readonly size: number;
+  private readonly spec: SolverSpec;
+  private readonly url: URL;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private closed = false;
+  private broken: Error | null = null;
+
+  constructor(spec: SolverSpec, options: WorkerPoolOptions) {
+    const { size } = options;
+    if (!Number.isInteger(size) || size < 1) throw new QuellError('E_PARAM', `worker pool size must be a positive integer; got ${size}`);
+    this.size = size;
+    this.spec = spec;
+    this.url = options.workerUrl ?? defaultWorkerUrl();
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  /** Solves one block on the next free worker; a SolveJob (bound, so it can be passed around). */
+  readonly solve: SolveJob = (job) =>
+    new Promise<BlockResult>((resolve, reject) => {
+      if (this.closed) return reject(cancelled());
+      if (this.broken) return reject(this.broken);
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+
+  /**
+   * Stops every worker now (mid-block: terminating is the only way to stop a synchronous solve);
+   * queued and running jobs fail with E_CANCELLED. Idempotent.
+   */
+  async terminate(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const pending = [...this.queue.splice(0), ...this.slots.flatMap((s) => (s.task ? [s.task] : []))];
+    for (const slot of this.slots) slot.task = null;
+    for (const task of pending) task.reject(cancelled());
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): void {
+    // The script is built JS: no loader or flag of the parent (tsx, vitest, `node -e`) applies to it.
+    const worker = new Worker(this.url, { execArgv: [] });
+    const slot: Slot = { worker, task: null, replies: 0, dead: false };
+    this.slots.push(slot);
+    worker.unref();
+    worker.on('message', (reply: SolverReply) => {
+      slot.replies++;
+      const task = slot.task;
+      slot.task = null;
+      worker.unref();
+      if (task) {
+        if (reply.type === 'result') task.resolve(reply.result);
+        else task.reject(replyError(reply));
+      }
+      this.dispatch();
+    });
+    worker.on('error', (err) => this.died(slot, err));
+    worker.on('exit', (code) => this.died(slot, new Error(`solver thread exited with code ${code}`)));
+    worker.postMessage({ type: 'init', spec: this.spec } satisfies SolverRequest);
+  }
+
+  private died(slot: Slot, err: Error): void {
+    if (slot.dead || this.closed) return;
+    slot.dead = true;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    const error = new Error(`solver thread failed: ${err.message}`);
+    slot.task?.reject(error);
+    slot.task = null;
+    if (slot.replies > 0) this.spawn();
+    else if (this.slots.length === 0) {
+      this.broken = error;
+      for (const task of this.queue.splice(0)) task.reject(error);
+    }
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.task || slot.dead) continue;
+      const task = this.queue.shift()!;
+      slot.task = task;
+      slot.worker.ref();
+      const { V } = task.job;
+      // V is the job's own array (Separator.takeJob allocates it): hand its memory over.
+      const whole = V.byteOffset === 0 && V.byteLength === V.buffer.byteLength;
+      slot.worker.postMessage({ type: 'solve', id: task.job.index, job: task.job } satisfies SolverRequest, whole ? [V.buffer as ArrayBuffer] : []);
+    }
+  }
+}
+
+function cancelled(): QuellError {
+  return new QuellError('E_CANCELLED', 'cancelled');
+}
+
+/** The built worker script: beside this module in dist/, or in dist/ when running from sources. */
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.js')) return new URL('./block-worker.js', here);
+  const built = new URL('../../dist/engine/node/block-worker.js', here);
+  if (!existsSync(fileURLToPath(built))) {
+    throw new QuellError('E_IO', `the solver thread script ${fileURLToPath(built)} is missing: build the project first (npx tsc -b)`);
+  }
+  return built;
+}

@@ -1,0 +1,58 @@
+import { QuellError, type QuellErrorCode } from '../errors.js';
+import { defaultKernels } from '../nmf/default-kernels.js';
+import type { KernelFactory } from '../nmf/kernels.js';
+import { BlockSolver, type BlockJob, type BlockResult } from './block-solver.js';
+import type { SeparationPlan } from './plan.js';
+
+/** What a solver thread needs, sent once when it starts: the model (dictionaries) and settings. */
+export type SolverSpec = Pick<SeparationPlan, 'model' | 'settings' | 'maxFrames'>;
+
+/** Messages to a solver thread (a Node worker thread or a Web Worker). */
+export type SolverRequest = { type: 'init'; spec: SolverSpec } | { type: 'solve'; id: number; job: BlockJob };
+
+/** Messages from a solver thread. */
+export type SolverReply = { type: 'result'; id: number; result: BlockResult } | { type: 'error'; id: number; code: QuellErrorCode | null; message: string };
+
+/** A reply and the buffers to transfer with it (the masks: no copy). */
+export interface SolverOutput {
+  reply: SolverReply;
+  transfer: ArrayBuffer[];
+}
+
+/**
+ * The message handler of a solver thread, independent of the threading API: a Node worker thread
+ * (engine/node/block-worker.ts) and a browser Web Worker wrap the same function. 'init' builds one
+ * BlockSolver (no reply); each 'solve' returns the block's result, or its error as a code and a
+ * sentence (errors do not cross threads as objects).
+ */
+export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverOutput | null {
+  let solver: BlockSolver | null = null;
+  let initError: unknown = null;
+  return (request) => {
+    if (request.type === 'init') {
+      try {
+        const { model, settings, maxFrames } = request.spec;
+        solver = new BlockSolver(model, settings, maxFrames, kernels ?? defaultKernels());
+        initError = null;
+      } catch (err) {
+        initError = err;
+      }
+      return null;
+    }
+    try {
+      if (initError !== null) throw initError;
+      if (!solver) throw new Error('solver thread: "solve" before "init"');
+      const result = solver.solve(request.job);
+      return { reply: { type: 'result', id: request.id, result }, transfer: [result.masks.buffer as ArrayBuffer] };
+    } catch (err) {
+      const code = err instanceof QuellError ? err.code : null;
+      const message = err instanceof Error ? err.message : String(err);
+      return { reply: { type: 'error', id: request.id, code, message }, transfer: [] };
+    }
+  };
+}
+
+/** The error a solver thread reported, rebuilt on the calling side. */
+export function replyError(reply: Extract<SolverReply, { type: 'error' }>): Error {
+  return reply.code ? new QuellError(reply.code, reply.message) : new Error(`solver thread: ${reply.message}`);
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CLIP_ATOMS, DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
+import { DEFAULT_SPARSITY } from '../../../engine/separate/model.js';
+import * as cliDictionaries from '../../../app/cli/dictionaries.js';
+import * as cliOutput from '../../../app/cli/output.js';
+import type { DictionaryEntry } from '../../../app/shared/ipc.js';
+import { DEFAULT_DENOISE, describeDenoise, noiseChoice, QUALITY_PRESETS, validSourceName } from '../../../app/renderer/state/settings.js';
+import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+
+const library: DictionaryEntry[] = [
+  { id: 'bundled:speech', origin: 'bundled', kind: 'speech', label: 'general speech', atoms: 64, description: '' },
+  { id: 'bundled:noise-rain', origin: 'bundled', kind: 'noise', label: 'rain noise', atoms: 32, description: '' },
+];
+
+describe('the app uses the CLI\'s option mapping', () => {
+  it('shares its constants with `quell denoise` (engine/presets.ts)', () => {
+    expect(cliDictionaries.DEFAULT_LEARNED_NOISE_ATOMS).toBe(DEFAULT_LEARNED_NOISE_ATOMS);
+    expect(cliDictionaries.CLIP_ATOMS).toBe(CLIP_ATOMS);
+    for (const bits of ['8', '16', '24', '32', '32f', '64', '8m', '4', undefined]) expect(defaultOutputBits(bits)).toBe(cliOutput.defaultBits(bits));
+  });
+
+  it('defaults to the CLI\'s defaults: bundled speech, 16 learned noise atoms, no reduction limit, 100 iterations, sparsity 0.5', () => {
+    expect(DEFAULT_DENOISE.speechId).toBe('bundled:speech');
+    expect(noiseChoice(DEFAULT_DENOISE.noise, DEFAULT_DENOISE, 'orig', 16000)).toEqual({ mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS });
+    expect(DEFAULT_DENOISE.reductionDb).toBeNull();
+    expect(QUALITY_PRESETS[DEFAULT_DENOISE.quality].iterations).toBe(100);
+    expect(DEFAULT_DENOISE.sparsity).toBe(DEFAULT_SPARSITY);
+  });
+
+  it('trains a clip the way `quell denoise --noise CLIP` does', () => {
+    const reference = { sampleRate: 16000, nFft: 512, hopSamples: 128, window: 'hann', beta: 1 } as Dictionary;
+    expect(clipTrainOptions(reference, 16000, 'clip x', 'test')).toMatchObject({ kind: 'noise', atoms: 32, iterations: 100, sparsity: 0.1, nFft: 512, hopSamples: 128 });
+    // A 0.3 s clip: 37 frames, so at most 18 atoms (two frames per atom).
+    expect(clipTrainOptions(reference, 4800, 'clip x', 'test').atoms).toBe(18);
+  });
+});
+
+describe('noise settings', () => {
+  it('maps a selection to a clip of the original in samples, and a dictionary to itself', () => {
+    expect(noiseChoice({ mode: 'selection', start: 0.5, end: 1.25 }, DEFAULT_DENOISE, 'orig-1', 44100)).toEqual({
+      mode: 'clip',
+      track: 'orig-1',
+      startSample: 22050,
+      endSample: 55125,
+      label: 'selection 0.50 s-1.25 s',
+    });
+    expect(noiseChoice({ mode: 'dictionary', id: 'bundled:noise-rain' }, DEFAULT_DENOISE, 'o', 16000)).toEqual({ mode: 'dictionaries', ids: ['bundled:noise-rain'] });
+    expect(noiseChoice({ mode: 'file', name: 'room.wav', trackId: 'clip-1' }, DEFAULT_DENOISE, 'o', 16000)).toMatchObject({ mode: 'clip', track: 'clip-1', startSample: 0 });
+  });
+
+  it('describes a run\'s settings by name', () => {
+    expect(describeDenoise({ ...DEFAULT_DENOISE, noise: { mode: 'dictionary', id: 'bundled:noise-rain' }, reductionDb: 20, quality: 'fast' }, library)).toEqual([
+      ['speech', 'general speech'],
+      ['noise', 'rain noise'],
+      ['strength', '20 dB max'],
+      ['quality', 'Fast (25 it.)'],
+      ['sparsity', '0.5'],
+    ]);
+  });
+
+  it('accepts source names the CLI accepts', () => {
+    expect(validSourceName('voice_2')).toBe(true);
+    expect(validSourceName('a b')).toBe(false);
+    expect(validSourceName('')).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+import { trainDictionary } from '../../../engine/dictionary/train.js';
+import { BlockWorkerPool } from '../../../engine/node/worker-pool.js';
+import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
+import { separateAudioAsync } from '../../../engine/separate/separate-async.js';
+import { separateAudio } from '../../../engine/separate/separate.js';
+import { add, bandSource, scale } from '../../helpers/signals.js';
+
+// The pool runs the built engine (dist/, from `npx tsc -b`, which `npm test` runs first).
+const RATE = 16000;
+let lowDict: Dictionary;
+let highDict: Dictionary;
+
+beforeAll(() => {
+  const n = 3 * RATE;
+  lowDict = trainDictionary([{ name: 'low', samples: bandSource(n, RATE, 200, 1500, 37, 1.3, 1) }], { kind: 'speech', atoms: 8, iterations: 30, seed: 1 });
+  highDict = trainDictionary([{ name: 'high', samples: bandSource(n, RATE, 3000, 6000, 53, 0.7, 2) }], { kind: 'noise', atoms: 8, iterations: 30, seed: 2 });
+});
+
+const options = () => ({ ...denoiseSources({ speech: lowDict, noise: highDict, noiseLearnedAtoms: 4 }), iterations: 15, blockSeconds: 0.5 });
+
+describe('BlockWorkerPool', () => {
+  it('gives bit-identical output with 1, 2 and 3 worker threads, equal to separateAudio in this thread', async () => {
+    const n = Math.round(3.3 * 22050);
+    const a = bandSource(n, 22050, 200, 1500, 37, 1.1, 11);
+    const b = bandSource(n, 22050, 3000, 6000, 53, 0.6, 12);
+    const audio = { sampleRate: 22050, channels: [add(a, b), add(scale(a, 0.6), b)] };
+    const expected = separateAudio(audio, options());
+    expect(expected.stats.blocks).toBeGreaterThanOrEqual(7);
+    for (const size of [1, 2, 3]) {
+      const pool = new BlockWorkerPool(planSeparation(options()), { size });
+      try {
+        const got = await separateAudioAsync(audio, { ...options(), solveJob: pool.solve, maxInFlight: size });
+        expect(got.stats).toEqual(expected.stats);
+        for (let j = 0; j < 2; j++) for (let c = 0; c < 2; c++) expect(got.sources[j].audio.channels[c]).toEqual(expected.sources[j].audio.channels[c]);
+      } finally {
+        await pool.terminate();
+      }
+    }
+  });
+
+  it('fails queued and running jobs with E_CANCELLED when terminated', async () => {
+    const pool = new BlockWorkerPool(planSeparation(options()), { size: 1 });
+    const audio = { sampleRate: RATE, channels: [bandSource(4 * RATE, RATE, 200, 1500, 37, 1.1, 5)] };
+    const run = separateAudioAsync(audio, { ...options(), solveJob: pool.solve, maxInFlight: 1 });
+    setTimeout(() => void pool.terminate(), 50);
+    await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, V: new Float32Array(257) })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  });
+
+  it('reports a solver thread that cannot start instead of waiting forever', async () => {
+    const pool = new BlockWorkerPool(planSeparation(options()), { size: 2, workerUrl: new URL('data:text/javascript,throw new Error("no engine here")') });
+    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, V: new Float32Array(257) })).rejects.toThrow(/solver thread failed: no engine here/);
+    await pool.terminate();
+  });
+
+  it('refuses a size that is not a positive integer', () => {
+    expect(() => new BlockWorkerPool(planSeparation(options()), { size: 0 })).toThrow(/worker pool size must be a positive integer; got 0/);
+  });
+});
