@@ -12,3 +12,7 @@ export { encodeDictionary, decodeDictionary, checkDictionaryFits } from './dicti
 export { trainDictionary, type TrainOptions } from './dictionary/train.js';
 export { separateAudio, denoiseAudio, type SeparateOptions, type DenoiseOptions } from './separate/separate.js';
 export { siSdr, snr, segmentalSnr, stoi, estoi } from './metrics/index.js';
+export { StreamingDenoiser } from './stream/streaming-denoiser.js';
+export type { StreamingDenoiserOptions } from './stream/options.js';
+export { denoiseStream, type StreamRunOptions, type StreamRunResult } from './stream/run-stream.js';
+export type { PreviewCommand, PreviewEvent, PreviewSetup } from './stream/worklet-protocol.js';

@@ -7,9 +7,16 @@ import type { TrainOptions } from './dictionary/train.js';
 
 /**
  * Noise atoms learned on every block of the input when no noise dictionary is given (the default:
- * no noise profile needed). 16 is as good as 32 on the benchmark at three quarters of the cost.
+ * no noise profile needed). On the full benchmark (0 dB, unseen noise) 16, 24 and 32 give +5.83,
+ * +5.96 and +6.04 dB; 32 is what lifts babble and music above +3 dB, for a fifth more compute.
  */
-export const DEFAULT_LEARNED_NOISE_ATOMS = 16;
+export const DEFAULT_LEARNED_NOISE_ATOMS = 32;
+
+/**
+ * Noise atoms learned on the input on top of a noise profile (a clip or a noise dictionary): the
+ * profile rarely covers everything. +0.45 dB over the profile alone on the full benchmark.
+ */
+export const LEARNED_ATOMS_WITH_PROFILE = 8;
 
 /** Atoms learned from a user's noise-only clip: enough for a textured noise, few enough for 1 s. */
 export const CLIP_ATOMS = 32;
@@ -42,7 +49,11 @@ export function clipTrainOptions(reference: Dictionary, clipSamples: number, lab
   };
 }
 
-/** Output sample format for a WAV input's wavefile bit-depth code: the input's own where writable. */
+/**
+ * Output sample format for an input's wavefile bit-depth code: the input's own where we can write
+ * it, else the nearest that loses nothing: 8-bit, G.711 and ADPCM become 16-bit; 32-bit integer and
+ * 64-bit float become 32-bit float; compressed inputs (no bit depth) get 16-bit.
+ */
 export function defaultOutputBits(bitDepth: string | undefined): 16 | 24 | '32f' {
   switch (bitDepth) {
     case '24':

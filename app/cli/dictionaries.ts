@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Dictionary } from '../../engine/dictionary/dictionary.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import { QuellError } from '../../engine/errors.js';
+import { clipTrainOptions, MIN_CLIP_SECONDS } from '../../engine/presets.js';
 import { readDictionaryFile } from '../../engine/node/dictionary-file.js';
 import { bundledDictionaryPath, readManifest } from './bundled.js';
 import { readMono } from './inputs.js';
@@ -43,15 +44,6 @@ export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dicti
 }
 
 /**
- * Noise atoms learned on every block of the input (the default: no noise profile needed). 16 is as
- * good as 32 on the benchmark at three quarters of the cost (bench/results/quality.md).
- */
-export const DEFAULT_LEARNED_NOISE_ATOMS = 16;
-
-/** Atoms learned from a user's noise clip: enough for a textured noise, few enough for 1 s of audio. */
-export const CLIP_ATOMS = 32;
-
-/**
  * A --noise argument: a .qdict, a bundled noise name, or a noise-only recording from which a
  * noise dictionary is learned on the spot (the "noise profile" workflow of Audacity and sox).
  */
@@ -59,21 +51,9 @@ export async function resolveNoise(arg: string, reference: Dictionary, onProgres
   if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) return resolveDictionary(arg, 'noise');
   const clip = await readMono(arg, reference.sampleRate);
   const seconds = clip.samples.length / reference.sampleRate;
-  if (seconds < 0.25) throw new QuellError('E_PARAM', `noise clip ${arg} is ${seconds.toFixed(2)} s long; give at least 0.25 s of noise`);
-  // At least two frames per atom, so a very short clip gets fewer atoms rather than a degenerate fit.
-  const atoms = Math.min(CLIP_ATOMS, Math.max(4, Math.floor(clip.samples.length / reference.hopSamples / 2)));
+  if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `noise clip ${arg} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
   return trainDictionary([{ name: clip.name, samples: clip.samples }], {
-    kind: 'noise',
-    label: `clip ${clip.name}`,
-    sampleRate: reference.sampleRate,
-    nFft: reference.nFft,
-    hopSamples: reference.hopSamples,
-    window: reference.window,
-    atoms,
-    beta: reference.beta,
-    sparsity: 0.1,
-    iterations: 100,
-    createdBy: 'quell denoise --noise',
+    ...clipTrainOptions(reference, clip.samples.length, `clip ${clip.name}`, 'quell denoise --noise'),
     onProgress,
   });
 }

@@ -12,7 +12,8 @@ export interface StreamFileOptions {
   speech: Dictionary;
   noise: Dictionary[];
   /** Online noise atoms (the --free-noise count). */
-  onlineNoiseAtoms: number;
+  /** Undefined: the streaming default. */
+  onlineNoiseAtoms?: number;
   reductionDb?: number;
   /** Iterations per frame (--iterations with --stream). */
   iterationsPerFrame?: number;

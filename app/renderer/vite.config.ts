@@ -63,6 +63,14 @@ export default defineConfig({
     target: 'es2022',
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // engine/audio/wavefile.ts reads wavefile's named export and falls back to `default` for
+        // Node's CommonJS build; the bundler sees the ES build, where `default` is absent by design.
+        if (warning.code === 'IMPORT_IS_UNDEFINED' && /wavefile/.test(String(warning.id ?? warning.message))) return;
+        warn(warning);
+      },
+    },
   },
   worker: { format: 'es' },
   server: { headers: {} },

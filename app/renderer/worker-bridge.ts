@@ -14,10 +14,10 @@ export interface Progress {
   objective?: number;
 }
 
-/** A track the UI can upload: its shape and its channels' samples. */
+/** A track the UI can upload: its shape, and fresh copies of its channels' samples. */
 export interface UploadSource {
   shape: TrackShape;
-  channel(c: number): Float32Array;
+  copy(channel: number, start: number, end: number): Float32Array;
 }
 
 /** What a queued job can do with the worker while it holds it. */
@@ -147,12 +147,12 @@ export class WorkerBridge {
       call,
       ensureTrack: async (id, source) => {
         if (this.resident.has(id)) return;
-        const { shape, channel } = source();
+        const { shape, copy } = source();
         await call('putTrack', { id, shape });
         for (let offset = 0; offset < shape.length; offset += CHUNK_SAMPLES) {
           for (let c = 0; c < shape.channels; c++) {
             check();
-            const data = channel(c).slice(offset, Math.min(shape.length, offset + CHUNK_SAMPLES));
+            const data = copy(c, offset, Math.min(shape.length, offset + CHUNK_SAMPLES));
             const msg: ToWorker = { type: 'chunk', track: id, channel: c, offset, data };
             this.ensureWorker().postMessage(msg, [data.buffer]);
             await yieldToEventLoop();

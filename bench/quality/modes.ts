@@ -2,6 +2,7 @@ import type { AudioData } from '../../engine/audio/audio-data.js';
 import type { Dictionary } from '../../engine/dictionary/dictionary.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
+import { CLIP_ATOMS, CLIP_ITERATIONS, clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../engine/presets.js';
 import { denoiseAudio } from '../../engine/separate/separate.js';
 
 /** What a Quell mode gets besides the noisy input. */
@@ -23,25 +24,9 @@ export interface QuellMode {
   run(noisy: AudioData, ctx: QuellModeContext): AudioData;
 }
 
-/** Atoms and iterations of a dictionary learned from a noise clip, as `quell denoise --noise CLIP` does (app/cli/dictionaries.ts). */
-const CLIP_ATOMS = 32;
-const CLIP_ITERATIONS = 100;
-
+/** The noise dictionary `quell denoise --noise CLIP` learns from the clip (engine/presets.ts). */
 function clipDictionary(ctx: QuellModeContext): Dictionary {
-  const ref = ctx.speech;
-  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], {
-    kind: 'noise',
-    label: 'clip',
-    sampleRate: ref.sampleRate,
-    nFft: ref.nFft,
-    hopSamples: ref.hopSamples,
-    window: ref.window,
-    atoms: CLIP_ATOMS,
-    beta: ref.beta,
-    sparsity: 0.1,
-    iterations: CLIP_ITERATIONS,
-    kernels: ctx.kernels,
-  });
+  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], { ...clipTrainOptions(ctx.speech, ctx.clip.length, 'clip', 'bench'), kernels: ctx.kernels });
 }
 
 export const QUELL_MODES: QuellMode[] = [
@@ -51,21 +36,21 @@ export const QUELL_MODES: QuellMode[] = [
     run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: ctx.noise, kernels: ctx.kernels }).speech,
   },
   {
-    name: 'quell_clip',
-    description: `\`quell denoise --noise CLIP\`: a ${CLIP_ATOMS}-atom noise dictionary learned from the clip (${CLIP_ITERATIONS} iterations), sparsity 0.5`,
-    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: clipDictionary(ctx), sparsity: 0.5, kernels: ctx.kernels }).speech,
+    name: 'quell_clip_only',
+    description: `the clip alone: a ${CLIP_ATOMS}-atom noise dictionary learned from the clip (${CLIP_ITERATIONS} iterations), sparsity 0.5`,
+    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: clipDictionary(ctx), kernels: ctx.kernels }).speech,
   },
 
   {
     name: 'quell',
-    description: '`quell denoise` default, no profile: the speech dictionary + 16 noise atoms learned on each 8 s block (quiet-frame start, focus 4)',
-    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: 16, kernels: ctx.kernels }).speech,
+    description: `\`quell denoise\` default, no profile: the speech dictionary + ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on each 8 s block (quiet-frame start, focus 4), time-smoothed masks`,
+    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels }).speech,
   },
 
   {
-    name: 'quell_auto_clip',
-    description: "the clip's dictionary + 16 learned noise atoms (focus 4)",
-    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: clipDictionary(ctx), noiseLearnedAtoms: 16, learnedFocus: 4, kernels: ctx.kernels }).speech,
+    name: 'quell_clip',
+    description: `\`quell denoise --noise CLIP\` default: the clip's dictionary + ${LEARNED_ATOMS_WITH_PROFILE} learned noise atoms`,
+    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: clipDictionary(ctx), noiseLearnedAtoms: LEARNED_ATOMS_WITH_PROFILE, kernels: ctx.kernels }).speech,
   },
   ...experimentalModes(),
 ];
@@ -82,6 +67,6 @@ function experimentalModes(): QuellMode[] {
     name,
     description: `experimental: ${JSON.stringify({ clip, ...options })}`,
     run: (noisy, ctx) =>
-      denoiseAudio(noisy, { speech: ctx.speech, noise: clip ? clipDictionary(ctx) : [], noiseLearnedAtoms: 16, kernels: ctx.kernels, ...options }).speech,
+      denoiseAudio(noisy, { speech: ctx.speech, noise: clip ? clipDictionary(ctx) : [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels, ...options }).speech,
   }));
 }

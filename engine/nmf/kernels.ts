@@ -109,11 +109,13 @@ function shiftDivide(V: Float32Array, L: Float32Array, eps: number, count: numbe
 }
 
 function updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number): void {
+  // A float local: V8 boxes h (an allocation per entry) when the ternary mixes it with the parameter itself.
+  const lower = floor * 1;
   for (let t = 0; t < frames; t++) {
     const row = t * atoms;
     for (let k = 0; k < atoms; k++) {
       const h = (H[row + k] * num[row + k]) / (den[k] + eps);
-      H[row + k] = h > floor ? h : floor;
+      H[row + k] = h > lower ? h : lower;
     }
   }
 }

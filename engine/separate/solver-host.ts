@@ -24,6 +24,15 @@ export interface SolverOutput {
  * (engine/node/block-worker.ts) and a browser Web Worker wrap the same function. 'init' builds one
  * BlockSolver (no reply); each 'solve' returns the block's result, or its error as a code and a
  * sentence (errors do not cross threads as objects).
+ *
+ * In a Web Worker:
+ * ```ts
+ * const handle = createSolverHost();
+ * self.onmessage = (e) => { const out = handle(e.data); if (out) self.postMessage(out.reply, out.transfer); };
+ * ```
+ * and on the page, a solveJob that posts `{ type: 'solve', id, job }` (transferring job.V.buffer)
+ * to a free worker and resolves with the reply, given to separateAudioAsync with maxInFlight set to
+ * the number of workers (engine/node/worker-pool.ts is the worker_threads version).
  */
 export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverOutput | null {
   let solver: BlockSolver | null = null;

@@ -1,12 +1,16 @@
 import { muExponent } from '../nmf/divergence.js';
-import { FACTOR_FLOOR, modelAndRatios, NmfWorkspace, updateH } from '../nmf/factorize.js';
+import { modelAndRatios, NmfWorkspace, updateH } from '../nmf/factorize.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { softMasks } from '../separate/mask.js';
 import type { SeparationModel } from '../separate/model.js';
 import { LeakTracker } from './leak-tracker.js';
 
 /** Added to the model before dividing by it (as in factorize). */
 const EPS = 1e-9;
+/**
+ * FACTOR_FLOOR of factorize.ts, as a literal: V8 boxes a float compared with an imported binding in
+ * a ternary (one allocation per element), and this code runs in an AudioWorklet.
+ */
+const FLOOR = 1e-15;
 /** Sub-windows of 25 frames over which the speech estimate's floor is tracked: 1.2 s at hop 8 ms. */
 const LEAK_SUBWINDOWS = 6;
 
@@ -47,10 +51,26 @@ export class FrameSolver {
   private readonly wtNoise: Float32Array;
   private readonly sNoise: Float32Array;
   private cold = true; // no previous frame: start flat
-  private readonly leak: LeakTracker;
+  private readonly leak: LeakTracker | null;
   private readonly leakOut: Float32Array;
 
-  constructor(model: SeparationModel, kernels: KernelFactory) {
+  /** Mask exponent (2: Wiener-like). */
+  readonly maskPower: number;
+  // Floats that change per frame live in fields, not in arguments and return values: V8 boxes a
+  // float that crosses a call it does not inline (an allocation), and this runs in an AudioWorklet.
+  // Set floorGain before finish(); read noiseShare after it.
+  /** The speech mask's floor (the reduction limit as a gain; 0 = none). */
+  floorGain = 0;
+  /** The noise source's share of the last finished frame's modelled magnitude, in [0, 1]. */
+  noiseShare = 0;
+
+  /**
+   * @param model two sources, speech then noise (see buildStreamingModel)
+   * @param kernels the kernel backend for the workspace
+   * @param maskPower mask exponent
+   * @param leakScale multiplier on the speech estimate's tracked floor moved to the noise (0 = off)
+   */
+  constructor(model: SeparationModel, kernels: KernelFactory, maskPower: number, leakScale: number) {
     const { bins, atoms, fixedAtoms } = model;
     this.model = model;
     // Two extra rows of kernel memory for S, so the source products run in the kernels' memory too.
@@ -67,7 +87,8 @@ export class FrameSolver {
     this.wtNoise = this.ws.Wt.subarray(this.speechAtoms * bins);
     this.sNoise = this.S.subarray(bins, 2 * bins);
     this.refreshDenominator();
-    this.leak = new LeakTracker(bins, LEAK_SUBWINDOWS);
+    this.maskPower = maskPower;
+    this.leak = leakScale > 0 ? new LeakTracker(bins, LEAK_SUBWINDOWS, leakScale) : null;
     this.leakOut = new Float32Array(bins);
   }
 
@@ -95,7 +116,7 @@ export class FrameSolver {
     const flat = ((this.cold ? 1 : FLAT_SHARE) * e) / atoms;
     for (let k = 0; k < atoms; k++) {
       const h = (this.cold ? 0 : H[k]) + (colSum[k] > 0 ? flat / colSum[k] : 0);
-      H[k] = h > FACTOR_FLOOR ? h : FACTOR_FLOOR;
+      H[k] = h > FLOOR ? h : FLOOR;
     }
     this.cold = false;
   }
@@ -110,21 +131,20 @@ export class FrameSolver {
   }
 
   /**
-   * Ends the frame: per-source magnitudes at the final activations; `leakScale` times the tracked
-   * floor of the speech estimate moved to the noise (see LeakTracker; 0 = off); the ratio
-   * V / model for the noise learner; then soft masks (power `maskPower`, speech floored at
-   * `floorGain`) in S.
-   * @returns the noise source's share of the frame's modelled magnitude, in [0, 1]
+   * Ends the frame: per-source magnitudes at the final activations; the tracked floor of the
+   * speech estimate moved to the noise (see LeakTracker); the ratio V / model for the noise
+   * learner; the noise share (noiseShare); then soft masks (maskPower, the speech floored at
+   * floorGain) in S.
    */
-  finish(maskPower: number, floorGain: number, leakScale: number): number {
+  finish(): void {
     const { ws, model, S, ratio, sNoise } = this;
     const { bins, atoms } = model;
     const speech = this.speechAtoms;
     ws.kernels.gemm(ws.H, ws.Wt, 1, speech, bins, S);
     ws.kernels.gemm(this.hNoise, this.wtNoise, 1, atoms - speech, bins, sNoise);
     const V = ws.V;
-    if (leakScale > 0) {
-      this.leak.track(S, leakScale, this.leakOut);
+    if (this.leak) {
+      this.leak.track(S, this.leakOut);
       for (let f = 0; f < bins; f++) {
         S[f] -= this.leakOut[f];
         sNoise[f] += this.leakOut[f];
@@ -139,9 +159,38 @@ export class FrameSolver {
       sumNoise += n;
       ratio[f] = V[f] / (s + n + EPS);
     }
-    softMasks(S, 2, 1, bins, maskPower, 0, floorGain);
     const total = sumSpeech + sumNoise;
-    return total > 0 ? sumNoise / total : 1;
+    this.noiseShare = total > 0 ? sumNoise / total : 1;
+    this.masks();
+  }
+
+  /**
+   * The two soft masks of the frame, in place in S: softMasks (engine/separate/mask.ts) for two
+   * sources with the speech as target, written out here so that no float crosses a call (V8 boxes
+   * floats passed to calls it does not inline; this runs in an AudioWorklet). The tests hold it to
+   * softMasks.
+   */
+  private masks(): void {
+    const { S, sNoise, maskPower } = this;
+    const bins = this.model.bins;
+    const floor = this.floorGain;
+    for (let f = 0; f < bins; f++) {
+      const s = S[f];
+      const n = sNoise[f];
+      const ps = maskPower === 2 ? s * s : maskPower === 1 ? s : Math.pow(s, maskPower);
+      const pn = maskPower === 2 ? n * n : maskPower === 1 ? n : Math.pow(n, maskPower);
+      const total = ps + pn;
+      if (!(total > 1e-30)) {
+        // Nothing explains this bin (digital silence): split it evenly, it holds no energy anyway.
+        S[f] = 0.5;
+        sNoise[f] = 0.5;
+        continue;
+      }
+      let m = ps / total;
+      if (floor > 0 && m < floor) m = floor;
+      S[f] = m;
+      sNoise[f] = 1 - m;
+    }
   }
 
   /** Forgets the activations: the next frame starts flat. */

@@ -52,16 +52,23 @@ export class FrameStage {
   private levelSum = 0;
   private levelWeight = 0;
   private maskFade = 1; // 1: the current dictionaries' masks only
-  private floorFrom: number;
-  private floorTo: number;
-  private floorStep: number;
-  private learning: boolean;
+  // Numeric fields start as numbers (not undefined): V8 then stores later floats in place instead
+  // of allocating a new box per store.
+  private floorFrom = 0;
+  private floorTo = 0;
+  private floorStep = 0;
+  private learning = true;
   /** Iterations the frame in progress has had. */
   done = 0;
   /** Frames finished so far. */
   frames = 0;
   /** Noise share of the last finished frame (0: all speech, 1: all noise). */
   lastNoiseShare = 0;
+  /**
+   * The speech share of the last finished frame's top-octave energy: the gain for the band above
+   * the engine's (a field rather than finish()'s return value: a returned float may be boxed).
+   */
+  topGain = 1;
 
   constructor(settings: StreamingSettings, model: SeparationModel, kernels: KernelFactory, deviceRate: number) {
     this.settings = settings;
@@ -152,7 +159,10 @@ export class FrameStage {
       const v = mag[k] * scale;
       V[k] = lowBeta && v < 1e-9 ? 1e-9 : v;
     }
-    if (this.learning) learner.begin(solver, sum);
+    if (this.learning) {
+      learner.frameLevel = sum;
+      learner.begin(solver);
+    }
     solver.begin();
     this.done = 0;
   }
@@ -167,17 +177,17 @@ export class FrameStage {
 
   /**
    * Finishes the frame in progress: the remaining updates, noise learning, the speech mask (ramped
-   * as described above) applied to the frame, into outRe/outIm.
-   * @returns the speech share of the top-octave energy: the gain for the band above the engine's
+   * as described above) applied to the frame, into outRe/outIm; topGain is set.
    */
-  finish(outRe: Float32Array, outIm: Float32Array): number {
+  finish(outRe: Float32Array, outIm: Float32Array): void {
     this.advance(this.iterations);
     const { solver, learner } = this.pair;
-    const floor = this.currentFloor();
+    // The reduction floor, ramped (inline: a float returned from a call may be boxed).
+    solver.floorGain = this.floorFrom + ((this.floorTo - this.floorFrom) * this.floorStep) / this.rampFrames;
     if (this.floorStep < this.rampFrames) this.floorStep++;
-    const share = solver.finish(this.settings.maskPower, floor, this.settings.leakScale);
-    if (this.learning) learner.observe(solver, share);
-    this.lastNoiseShare = share;
+    solver.finish();
+    if (this.learning) learner.observe(solver);
+    this.lastNoiseShare = solver.noiseShare;
     const { bins, re, im, mag, lastMask } = this;
     const S = solver.S; // row 0: the speech mask
     const fade = this.maskFade;
@@ -199,7 +209,7 @@ export class FrameStage {
     }
     if (fade < 1) this.maskFade = Math.min(1, fade + 1 / this.rampFrames);
     this.frames++;
-    return topAll > 0 ? topSpeech / topAll : 1;
+    this.topGain = topAll > 0 ? topSpeech / topAll : 1;
   }
 
   /**
@@ -211,7 +221,8 @@ export class FrameStage {
   private smoothMask(S: Float32Array): void {
     const { bins, history, smoothing } = this;
     const slots = smoothing.length;
-    history.set(S.subarray(0, bins), (this.historyCount % slots) * bins);
+    const at = (this.historyCount % slots) * bins;
+    for (let k = 0; k < bins; k++) history[at + k] = S[k];
     this.historyCount++;
     const have = Math.min(this.historyCount, slots);
     let total = 0;
@@ -229,7 +240,7 @@ export class FrameStage {
   }
 
   private createPair(model: SeparationModel): SolverPair {
-    const solver = new FrameSolver(model, this.kernels);
+    const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale);
     return { solver, learner: new OnlineNoiseLearner(solver, this.settings.noiseLearning) };
   }
 

@@ -12,6 +12,8 @@ const SUB_FRAMES = 25;
  */
 export class LeakTracker {
   readonly bins: number;
+  /** Multiplier on the tracked floor: the leak moved is scale x the minimum. */
+  readonly scale: number;
   private readonly subwindows: number;
   private readonly minima: Float32Array; // subwindows x bins
   private readonly current: Float32Array; // the open sub-window's minimum, per bin
@@ -19,8 +21,9 @@ export class LeakTracker {
   private slot = 0;
   private inSub = 0;
 
-  constructor(bins: number, subwindows: number) {
+  constructor(bins: number, subwindows: number, scale: number) {
     this.bins = bins;
+    this.scale = scale;
     this.subwindows = subwindows;
     this.minima = new Float32Array(subwindows * bins);
     this.current = new Float32Array(bins).fill(Infinity);
@@ -30,8 +33,8 @@ export class LeakTracker {
    * Takes the frame's speech estimate S (bins) and writes each bin's tracked floor, times `scale`,
    * into `leak` (the part to move from speech to noise; at most S itself).
    */
-  track(S: Float32Array, scale: number, leak: Float32Array): void {
-    const { bins, minima, current } = this;
+  track(S: Float32Array, leak: Float32Array): void {
+    const { bins, minima, current, scale } = this;
     for (let f = 0; f < bins; f++) {
       const s = S[f];
       let m = s < current[f] ? s : current[f];

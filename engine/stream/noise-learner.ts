@@ -1,7 +1,11 @@
-import { FACTOR_FLOOR } from '../nmf/factorize.js';
 import type { FrameSolver } from './frame-solver.js';
 import { QuietFrameDetector } from './quiet-frames.js';
 
+/**
+ * FACTOR_FLOOR of factorize.ts, as a literal: V8 boxes a float compared with an imported binding in
+ * a ternary (one allocation per element), and this code runs in an AudioWorklet.
+ */
+const FLOOR = 1e-15;
 /** Added to seed spectra so no bin of a learned atom starts at zero (MU would keep it there). */
 const SEED_FLOOR = 1e-3;
 /**
@@ -70,6 +74,8 @@ export class OnlineNoiseLearner {
   private quiet = false;
   /** Weighted count of the frames that taught the atoms, with forgetting (a confidence figure). */
   evidence = 0;
+  /** The unscaled level (sum of magnitudes) of the frame begin() is about to see; set before begin(). */
+  frameLevel = 0;
 
   constructor(solver: FrameSolver, settings: NoiseLearningSettings) {
     const learned = solver.model.sources[1].learned;
@@ -83,12 +89,15 @@ export class OnlineNoiseLearner {
   }
 
   /**
-   * Before a frame is solved (its scaled magnitudes in solver.ws.V; `level` the unscaled sum of its
-   * magnitudes): judges it quiet or not, and if quiet seeds an unseeded atom or replaces an unused one.
+   * Before a frame is solved (its scaled magnitudes in solver.ws.V; frameLevel the unscaled sum of
+   * its magnitudes): judges it quiet or not, and if quiet seeds an unseeded atom or replaces an
+   * unused one.
    */
-  begin(solver: FrameSolver, level: number): void {
+  begin(solver: FrameSolver): void {
     if (this.atoms === 0) return;
-    this.quiet = this.detector.observe(level) && level > 0;
+    const level = this.frameLevel;
+    this.detector.level = level;
+    this.quiet = this.detector.observe() && level > 0;
     this.sinceReplace++;
     if (!this.quiet) return;
     let j = -1;
@@ -115,12 +124,12 @@ export class OnlineNoiseLearner {
   }
 
   /**
-   * After a frame is solved (FrameSolver.finish, which returned `noiseShare`): credits each learned
+   * After a frame is solved (FrameSolver.finish, which set solver.noiseShare): credits each learned
    * atom with its part of the frame and rewrites the atoms.
    */
-  observe(solver: FrameSolver, noiseShare: number): void {
+  observe(solver: FrameSolver): void {
     if (this.seeded === 0) return;
-    const weight = Math.pow(noiseShare, this.settings.focus);
+    const weight = Math.pow(solver.noiseShare, this.settings.focus);
     const learn = weight > 1e-6;
     if (!learn && !this.quiet) return;
     const { ws, ratio } = solver;
@@ -183,7 +192,7 @@ export class OnlineNoiseLearner {
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let f = 0; f < bins; f++) {
       const w = acc[row + f] * inv;
-      Wt[w0 + f] = w > FACTOR_FLOOR ? w : FACTOR_FLOOR;
+      Wt[w0 + f] = w > FLOOR ? w : FLOOR;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Dictionary } from '../dictionary/dictionary.js';
-import { check } from '../errors.js';
+import { check, QuellError } from '../errors.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { DEFAULT_SPARSITY } from '../separate/model.js';
 import { DEFAULT_NOISE_LEARNING, type NoiseLearningSettings } from './noise-learner.js';
@@ -135,7 +135,10 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
   return s;
 }
 
-/** Throws E_PARAM unless `reductionDb` is a non-negative number of dB (Infinity: no limit). */
+/**
+ * Throws E_PARAM unless `reductionDb` is a non-negative number of dB (Infinity: no limit). The
+ * message is built only on failure: setReductionDb runs on the audio thread.
+ */
 export function checkReduction(reductionDb: number): void {
-  check(reductionDb >= 0, `reductionDb must be >= 0 (Infinity for no limit); got ${String(reductionDb)}`);
+  if (!(reductionDb >= 0)) throw new QuellError('E_PARAM', `reductionDb must be >= 0 (Infinity for no limit); got ${String(reductionDb)}`);
 }

@@ -2,6 +2,7 @@ import type { Dictionary } from '../dictionary/dictionary.js';
 import { decodeDictionary } from '../dictionary/format.js';
 import { QuellError } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
+import { jsKernels, type KernelFactory } from '../nmf/kernels.js';
 import { PreviewMeter } from './preview-meter.js';
 import { StreamingDenoiser } from './streaming-denoiser.js';
 import {
@@ -100,7 +101,7 @@ export class PreviewCore {
     }
     const input = this.downmix(inputs[0], n);
     this.applyParameters(denoiser, parameters);
-    const t0 = this.meter.start();
+    this.meter.begin();
     try {
       denoiser.process(input, first);
     } catch (e) {
@@ -108,7 +109,7 @@ export class PreviewCore {
       this.postError(e, 'process');
       first.fill(0);
     }
-    this.meter.block(t0, input, first);
+    this.meter.block(input, first);
     for (let c = 1; c < out.length; c++) out[c].set(first);
     if (this.meter.due) this.port.postMessage(this.meter.report(denoiser));
     return true;
@@ -122,7 +123,7 @@ export class PreviewCore {
       speech: decodeAll(setup.speech),
       noise: decodeAll(setup.noise),
       maxBlockSamples: MAX_BLOCK,
-      kernels: defaultKernels(),
+      kernels: workletKernels(),
     });
     this.meter.configure(setup.statsIntervalSeconds ?? 0.25, denoiser.latencySamples);
     this.denoiser = denoiser;
@@ -187,6 +188,18 @@ export class PreviewCore {
       during,
     };
     this.port.postMessage(error);
+  }
+}
+
+/**
+ * WebAssembly SIMD kernels, compiled synchronously (allowed off a browser's main thread, so in an
+ * AudioWorklet); the plain-TypeScript kernels if this scope refuses or lacks WebAssembly SIMD.
+ */
+function workletKernels(): KernelFactory {
+  try {
+    return defaultKernels();
+  } catch {
+    return () => jsKernels;
   }
 }
 

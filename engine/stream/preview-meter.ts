@@ -8,14 +8,16 @@ const amplitudeDb = (a: number): number => (a > 0 ? 20 * Math.log10(a) : -Infini
 /**
  * The live preview's statistics: compute time per block (mean, max, blocks over the real-time
  * budget), input and output levels, latency; reported every `intervalSeconds` of audio. The report
- * is one object made here and refilled each time, so metering allocates nothing (posting it is the
- * platform's structured clone).
+ * is one object made here and refilled each time, so metering allocates nothing of its own
+ * (posting it is the platform's structured clone). The clock is the host's: in V8, Date.now() and
+ * performance.now() return a fresh float per call, which the host allocates.
  */
 export class PreviewMeter {
   private readonly sampleRate: number;
   private readonly clock: { now: () => number; kind: 'performance' | 'date' };
   private readonly stats: PreviewStats;
   private intervalSamples = 0;
+  private t0 = 0;
   private samples = 0;
   private blocks = 0;
   private timeSum = 0;
@@ -62,14 +64,14 @@ export class PreviewMeter {
     this.restart();
   }
 
-  /** The clock before a block. */
-  start(): number {
-    return this.clock.now();
+  /** Notes the time before a block (a field, not a return value: a returned float may be boxed). */
+  begin(): void {
+    this.t0 = this.clock.now();
   }
 
-  /** Accounts one block: its compute time since `t0`, its input and output levels. */
-  block(t0: number, input: Float32Array, output: Float32Array): void {
-    const ms = this.clock.now() - t0;
+  /** Accounts one block: its compute time since begin(), its input and output levels. */
+  block(input: Float32Array, output: Float32Array): void {
+    const ms = this.clock.now() - this.t0;
     const n = output.length;
     this.budgetMs = (1000 * n) / this.sampleRate;
     this.blocks++;

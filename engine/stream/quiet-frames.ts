@@ -31,8 +31,15 @@ export class QuietFrameDetector {
     this.margin = margin;
   }
 
-  /** Takes the next frame's level (sum of magnitudes); returns whether it is quiet. */
-  observe(level: number): boolean {
+  /**
+   * The next frame's level (sum of magnitudes), set before observe(). A field, not an argument: V8
+   * boxes a float passed to a call it does not inline, and this runs in an AudioWorklet.
+   */
+  level = 0;
+
+  /** Takes the frame whose level is in `level`; returns whether it is quiet. */
+  observe(): boolean {
+    const level = this.level;
     this.smoothed = this.smoothed < 0 ? level : SMOOTHING * this.smoothed + (1 - SMOOTHING) * level;
     const p = this.smoothed;
     if (p < this.subMin) this.subMin = p;

@@ -1,7 +1,9 @@
 /**
  * A fixed-size history of a sample stream, addressed by absolute sample index: write() appends,
- * read(i) returns sample i while it is among the last `capacity` written. Allocates only in the
- * constructor, so it serves as a delay line and a FIFO inside an AudioWorklet.
+ * copyTo() reads a run of samples while they are among the last `capacity` written. Allocates only
+ * in the constructor, so it serves as a delay line and a FIFO inside an AudioWorklet. Reads are
+ * bulk copies, not a per-sample getter: a float returned from a call V8 does not inline is boxed,
+ * which would allocate per sample.
  */
 export class SampleRing {
   readonly capacity: number;
@@ -25,9 +27,20 @@ export class SampleRing {
     this.written += count;
   }
 
-  /** Sample `index` (absolute); 0 before the stream's start. The caller keeps index within the last `capacity`. */
-  read(index: number): number {
-    return index < 0 ? 0 : this.data[index % this.capacity];
+  /**
+   * Copies samples start .. start + count (absolute indices) into out[offset ..]: zeros for indices
+   * before the stream's start or not yet written. The caller keeps start within the last `capacity`.
+   */
+  copyTo(start: number, count: number, out: Float32Array, offset: number): void {
+    const { data, capacity, written } = this;
+    let i = 0;
+    for (; i < count && start + i < 0; i++) out[offset + i] = 0;
+    let at = (start + i) % capacity;
+    for (; i < count && start + i < written; i++) {
+      out[offset + i] = data[at];
+      if (++at === capacity) at = 0;
+    }
+    for (; i < count; i++) out[offset + i] = 0;
   }
 
   /** Starts a new stream: everything reads as zero again. */

@@ -59,6 +59,7 @@ export class StreamingDenoiser {
   private readonly partialHopInput: Float32Array;
   private readonly upOut: Float32Array;
   private readonly upInputOut: Float32Array;
+  private readonly dry: Float32Array; // device-rate input copied out of the ring
   private readonly frameRe: Float32Array;
   private readonly frameIm: Float32Array;
   private readonly gains: Float32Array; // per frame: the high band's gain
@@ -68,8 +69,10 @@ export class StreamingDenoiser {
   private frameStart = -1; // engine count at which the frame in progress arrived (-1: none)
   private synthCount = 0; // engine samples synthesized
   private outputCount = 0; // device samples output
-  private bypassMix: number;
-  private bypassTarget: number;
+  // Numeric fields start as numbers (not undefined): V8 then stores later floats in place instead
+  // of allocating a new box per store.
+  private bypassMix = 0;
+  private bypassTarget = 0;
   /** Blocks whose processed samples were not ready (never, unless the latency is wrong). */
   underruns = 0;
 
@@ -108,6 +111,7 @@ export class StreamingDenoiser {
     this.partialHopInput = new Float32Array(partial);
     this.upOut = new Float32Array(this.upSpeech.maxOutput(hopSamples) + 1);
     this.upInputOut = new Float32Array(this.upOut.length);
+    this.dry = new Float32Array(Math.max(this.maxBlockSamples, this.upOut.length));
     this.frameRe = new Float32Array(bins);
     this.frameIm = new Float32Array(bins);
     this.gains = new Float32Array(GAIN_SLOTS).fill(1);
@@ -148,6 +152,11 @@ export class StreamingDenoiser {
     return this.stage.noiseEvidence;
   }
 
+  /** Processed samples produced so far: output sample k needs k - latencySamples < readySamples. */
+  get readySamples(): number {
+    return this.processed.written;
+  }
+
   get bypassed(): boolean {
     return this.bypassTarget === 1;
   }
@@ -162,6 +171,10 @@ export class StreamingDenoiser {
     if (n > this.maxBlockSamples || output.length !== n || output === input) this.refuseBlock(input, output);
     this.input.write(input, 0, n);
     const m = this.down.process(input, this.engineBlock);
+    // A non-finite input sample must not poison the solver's state for good: zero it here (the
+    // bypass path still carries the input as it is).
+    const eb = this.engineBlock;
+    for (let i = 0; i < m; i++) if (!(eb[i] - eb[i] === 0)) eb[i] = 0;
     this.engineInput.write(this.engineBlock, 0, m);
     this.analyzer.write(this.engineBlock, 0, m); // finishes and starts frames (onFrame)
     this.engineCount += m;
@@ -224,7 +237,8 @@ export class StreamingDenoiser {
 
   private finishFrame(): void {
     const f = this.stage.frames;
-    this.gains[f % GAIN_SLOTS] = this.stage.finish(this.frameRe, this.frameIm);
+    this.stage.finish(this.frameRe, this.frameIm);
+    this.gains[f % GAIN_SLOTS] = this.stage.topGain;
     this.synth.frame(this.frameRe, this.frameIm); // emits a hop (onSynthesized)
   }
 
@@ -233,10 +247,8 @@ export class StreamingDenoiser {
     const speech = count === this.hop.length ? this.hop : this.partialHop;
     const mix = count === this.hop.length ? this.hopInput : this.partialHopInput;
     if (speech.length !== count) throw new QuellError('E_PARAM', `internal: unexpected synthesis chunk of ${count} samples`);
-    for (let i = 0; i < count; i++) {
-      speech[i] = x[i];
-      mix[i] = this.engineInput.read(this.synthCount + i);
-    }
+    for (let i = 0; i < count; i++) speech[i] = x[i];
+    this.engineInput.copyTo(this.synthCount, count, mix, 0);
     this.synthCount += count;
     const n = this.upSpeech.process(speech, this.upOut);
     if (!this.fullBand) {
@@ -245,36 +257,40 @@ export class StreamingDenoiser {
     }
     this.upInput.process(mix, this.upInputOut);
     const base = this.processed.written;
+    const dry = this.dry;
+    this.input.copyTo(base, n, dry, 0);
     const lastFrame = this.stage.frames - 1;
     for (let i = 0; i < n; i++) {
-      const j = base + i;
       // Gain between the neighbouring frame centres, as the offline Separator interpolates it.
-      const pos = j * this.framePosScale;
+      const pos = (base + i) * this.framePosScale;
       let f0 = Math.floor(pos);
       if (f0 > lastFrame) f0 = lastFrame;
       const f1 = f0 + 1 > lastFrame ? lastFrame : f0 + 1;
       const a = Math.min(pos - f0, 1);
       const g = (1 - a) * this.gains[f0 % GAIN_SLOTS] + a * this.gains[f1 % GAIN_SLOTS];
-      this.upOut[i] += g * (this.input.read(j) - this.upInputOut[i]);
+      this.upOut[i] += g * (dry[i] - this.upInputOut[i]);
     }
     this.processed.write(this.upOut, 0, n);
   }
 
   /** Writes output samples k = outputCount .. + n: processed (or bypassed) input k - latency. */
   private emit(output: Float32Array, n: number): void {
-    const delay = this.latencySamples;
-    const ready = this.processed.written;
+    const src = this.outputCount - this.latencySamples;
+    if (src + n > this.processed.written) this.underruns++;
+    this.processed.copyTo(src, n, output, 0); // zeros beyond what is ready (an underrun)
     let mix = this.bypassMix;
     const target = this.bypassTarget;
-    const step = this.fadeStep;
-    if (this.outputCount + n - delay > ready) this.underruns++;
-    for (let i = 0; i < n; i++) {
-      const src = this.outputCount + i - delay;
-      const wet = src < ready ? this.processed.read(src) : 0;
-      if (mix !== target) mix = mix < target ? Math.min(target, mix + step) : Math.max(target, mix - step);
-      output[i] = mix === 0 ? wet : wet + mix * (this.input.read(src) - wet);
+    if (mix !== 0 || target !== 0) {
+      const dry = this.dry;
+      this.input.copyTo(src, n, dry, 0);
+      const step = this.fadeStep;
+      for (let i = 0; i < n; i++) {
+        if (mix !== target) mix = mix < target ? Math.min(target, mix + step) : Math.max(target, mix - step);
+        const wet = output[i];
+        output[i] = wet + mix * (dry[i] - wet);
+      }
+      this.bypassMix = mix;
     }
-    this.bypassMix = mix;
     this.outputCount += n;
   }
 

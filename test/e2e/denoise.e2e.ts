@@ -67,7 +67,7 @@ describe('2. denoise with the bundled dictionaries', () => {
     const body = page.getByTestId('lanes-body');
     const box = (await body.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + 40);
-    expect(await playhead(page)).toBeCloseTo(4.25, 1);
+    await expect.poll(() => playhead(page)).toBeCloseTo(4.25, 1);
     await page.mouse.move(box.x + box.width * 0.2, box.y + 40);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.3, box.y + 40, { steps: 5 });

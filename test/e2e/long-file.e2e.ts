@@ -32,23 +32,32 @@ describe('a 1-hour file', () => {
   it('opens and denoises with no main-thread task over 50 ms', async () => {
     const { page, errors, context } = await openApp(browser, server.url);
     // A second probe beside the longtask observer: the largest gap between animation frames.
+    // (Paused while the test takes a screenshot, which holds frames back by itself.)
     await page.evaluate(() => {
-      const w = window as unknown as { __maxFrameGap: number; __probe: boolean };
+      const w = window as unknown as { __maxFrameGap: number; __probe: boolean; __probePaused: boolean };
       w.__maxFrameGap = 0;
       w.__probe = true;
+      w.__probePaused = false;
       let last = performance.now();
       const frame = (now: number) => {
-        w.__maxFrameGap = Math.max(w.__maxFrameGap, now - last);
+        if (!w.__probePaused) w.__maxFrameGap = Math.max(w.__maxFrameGap, now - last);
         last = now;
         if (w.__probe) requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
     });
+    const shot = async (name: string) => {
+      await page.evaluate(() => ((window as unknown as { __probePaused: boolean }).__probePaused = true));
+      await screenshot(page, name);
+      await page.evaluate(() => requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { __probePaused: boolean }).__probePaused = false))));
+    };
+    // Measured from here: the page has loaded (its one-off start-up work is reported apart).
+    const since = await page.evaluate(() => performance.now());
     const t0 = Date.now();
     await pickFile(page, longFile);
     await waitOpened(page, 'one-hour.wav', 300_000);
     const opened = (Date.now() - t0) / 1000;
-    await screenshot(page, '12-one-hour-opened');
+    await shot('12-one-hour-opened');
 
     // Denoise it (Fast), using the UI meanwhile: zoom, scroll, play.
     await page.getByRole('radio', { name: 'Fast' }).click();
@@ -69,7 +78,7 @@ describe('a 1-hour file', () => {
       null,
       { timeout: 600_000, polling: 500 },
     );
-    await screenshot(page, '13-one-hour-denoising');
+    await shot('13-one-hour-denoising');
     await page.getByTestId('take-1').waitFor({ state: 'attached', timeout: 1_500_000 });
     await waitIdle(page, 1_500_000);
     await page.waitForFunction(() => !document.querySelector('.lane-note'), null, { timeout: 300_000 });
@@ -77,15 +86,22 @@ describe('a 1-hour file', () => {
     await page.keyboard.press('Space');
     await page.waitForTimeout(500);
     await page.keyboard.press('Space');
-    await screenshot(page, '14-one-hour-denoised');
+    await shot('14-one-hour-denoised');
 
-    const { longTasks, maxGap } = await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: { duration: number }[]; __maxFrameGap: number; __probe: boolean };
+    const { longTasks, startup, maxGap } = await page.evaluate((since) => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __maxFrameGap: number; __probe: boolean };
       w.__probe = false;
-      return { longTasks: w.__longTasks.map((t) => t.duration), maxGap: w.__maxFrameGap };
-    });
+      return {
+        longTasks: w.__longTasks.filter((t) => t.start >= since).map((t) => Math.round(t.duration)),
+        startup: w.__longTasks.filter((t) => t.start < since).map((t) => Math.round(t.duration)),
+        maxGap: w.__maxFrameGap,
+      };
+    }, since);
     const longest = longTasks.length ? Math.max(...longTasks) : 0;
-    console.log(`1-hour file: opened in ${opened.toFixed(1)} s, denoised in ${denoised.toFixed(1)} s; long tasks: ${longTasks.length} (longest ${longest.toFixed(0)} ms); largest gap between frames ${maxGap.toFixed(0)} ms`);
+    console.log(
+      `1-hour file: opened in ${opened.toFixed(1)} s, denoised in ${denoised.toFixed(1)} s; main-thread tasks over 50 ms while opening and processing: ${longTasks.length}` +
+        ` (longest ${longest} ms); at page start-up: [${startup.join(', ')}] ms; largest gap between animation frames ${maxGap.toFixed(0)} ms`,
+    );
     expect(longTasks.filter((d) => d > 50)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

@@ -40,7 +40,7 @@ describe('1. open a recording', () => {
     await context.close();
   });
 
-  it('opens WAV and FLAC files with the file picker', async () => {
+  it('opens WAV, FLAC, MP3 and Ogg files with the file picker', async () => {
     const { page, errors, context } = await openApp(browser, server.url);
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
@@ -49,6 +49,14 @@ describe('1. open a recording', () => {
     // Decoded at the file's own rate and channel count (export keeps both).
     await expect(page.getByTestId('file-info').textContent()).resolves.toMatch(/FLAC · 44100 Hz · 2 ch/);
     await screenshot(page, '03-opened-flac');
+    for (const [name, format] of [
+      ['speech-16k.mp3', 'MP3'],
+      ['speech-16k.ogg', 'OGG'],
+    ]) {
+      await pickFile(page, join(FIXTURES, 'audio', name));
+      await waitOpened(page, name);
+      await expect(page.getByTestId('file-info').textContent()).resolves.toMatch(new RegExp(`${format} · 16000 Hz · 1 ch`));
+    }
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, pickFile, runDenoise, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { launch, openApp, ROOT, screenshot, startWebServer } from './browser.js';
 
 let server: Awaited<ReturnType<typeof startWebServer>>;
 let browser: Browser;
@@ -56,6 +57,17 @@ describe('3. tune and re-run', () => {
     expect(await page.getByTestId('take-1').getAttribute('class')).toMatch(/current/);
     await page.getByTestId('take-2').getByRole('button', { name: /Take 2/ }).click();
     expect(await page.getByTestId('monitor-b').textContent()).toMatch(/Take 2/);
+
+    // The README's picture: take 2 playing in a loop over a selection.
+    await page.mouse.move(x(2.9), box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(x(4.6), box.y + 30, { steps: 6 });
+    await page.mouse.up();
+    await page.keyboard.press('l');
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(900);
+    await screenshot(page, '09b-tuned-playing-loop');
+    await page.keyboard.press('Space');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -16,7 +16,8 @@ export interface StreamDenoiseJob {
   outDir?: string;
   speech: Dictionary;
   noise: Dictionary[];
-  freeNoise: number;
+  /** Undefined: the streaming default. */
+  freeNoise: number | undefined;
   reductionDb?: number;
   iterations?: number;
   sparsity?: number;

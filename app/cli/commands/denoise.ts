@@ -5,7 +5,8 @@ import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS, defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../../engine/presets.js';
+import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { expandInputs } from '../inputs.js';
 import { parseBits } from '../output.js';
 import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
@@ -26,8 +27,8 @@ Options:
   --noise NOISE          a .qdict, a bundled noise name (noise, rain, wind, ...), or a noise-only
                          recording to learn the noise from (repeatable; default: none, the noise is
                          learned from the recording itself)
-  --free-noise N         noise atoms learned on each 8 s block of the input (default: 16 without
-                         --noise, 0 with it)
+  --free-noise N         noise atoms learned on each 8 s block of the input (default: 32 without
+                         --noise, 8 on top of it)
   --reduction DB         most any time-frequency bin is attenuated, in dB (default: no limit)
   --iterations N         solver iterations per block (default 100)
   --sparsity X           L1 weight on the activations (default 0.5)
@@ -100,7 +101,8 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const iterations = numberOption(values, 'iterations', 1, 10000, true);
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
   const noiseArgs = listOption(values, 'noise');
-  const freeNoise = numberOption(values, 'free-noise', 0, 512, true) ?? (noiseArgs.length ? 0 : DEFAULT_LEARNED_NOISE_ATOMS);
+  const freeNoiseArg = numberOption(values, 'free-noise', 0, 512, true);
+  const freeNoise = freeNoiseArg ?? (noiseArgs.length ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS);
   const bits = parseBits(stringOption(values, 'bits'));
   const jobs = numberOption(values, 'jobs', 1, 1024, true) ?? defaultJobs();
   const force = Boolean(values.force);
@@ -120,7 +122,8 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   if (values.stream) {
     const block = numberOption(values, 'block', 1, 65536, true);
     const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
-    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise, reductionDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
+    // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
+    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
   }
 
   // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch

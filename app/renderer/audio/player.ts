@@ -4,10 +4,12 @@ export interface TimeRange {
   end: number;
 }
 
+import type { Samples } from './samples.js';
+
 /** A track the player can play: planar samples at one rate (all tracks share it). */
 export interface PlayerTrack {
   sampleRate: number;
-  channels: Float32Array[];
+  channels: Samples[];
 }
 
 interface Segment {
@@ -214,7 +216,7 @@ export class Player {
       const sources: AudioBufferSourceNode[] = [];
       for (const [id, track] of this.tracks) {
         const buffer = ctx.createBuffer(track.channels.length, i1 - i0, rate);
-        track.channels.forEach((ch, c) => buffer.copyToChannel(ch.subarray(i0, i1) as Float32Array<ArrayBuffer>, c));
+        track.channels.forEach((ch, c) => ch.read(i0, buffer.getChannelData(c)));
         const source = ctx.createBufferSource();
         source.buffer = buffer;
         source.connect(this.output(id));

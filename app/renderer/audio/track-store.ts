@@ -1,6 +1,8 @@
 import type { TrackAnalysis, TrackShape } from '../workers/engine-api.js';
 import type { UploadSource } from '../worker-bridge.js';
 import type { PlayerTrack } from './player.js';
+import { ChunkedSamples, FlatSamples } from './samples.js';
+import { CHUNK_SAMPLES } from '../workers/engine-api.js';
 
 /** A track on the UI thread: its samples (filled as chunks arrive) and its display data. */
 export interface TrackRecord extends PlayerTrack {
@@ -12,8 +14,8 @@ export interface TrackRecord extends PlayerTrack {
 }
 
 /**
- * Every track the UI holds, outside React: React state keeps track ids only. Subscribers hear of
- * changes at most once per animation frame, however many chunks arrive.
+ * Every track the UI holds, outside React: React state keeps track ids only. Subscribers hear when
+ * a track appears, completes, gets its analysis or goes, at most once per animation frame.
  */
 export class TrackStore {
   private readonly tracks = new Map<string, TrackRecord>();
@@ -27,14 +29,14 @@ export class TrackStore {
 
   /** A track whose samples will arrive in chunks. */
   create(id: string, shape: TrackShape): TrackRecord {
-    const channels = Array.from({ length: shape.channels }, () => new Float32Array(shape.length));
+    const channels = Array.from({ length: shape.channels }, () => new ChunkedSamples(shape.length, CHUNK_SAMPLES));
     return this.put({ id, shape, sampleRate: shape.sampleRate, channels, received: 0, analysis: null });
   }
 
   /** A complete track (decoded by the browser, or recorded). */
   adopt(id: string, sampleRate: number, channels: Float32Array[]): TrackRecord {
     const shape = { sampleRate, channels: channels.length, length: channels[0]?.length ?? 0 };
-    return this.put({ id, shape, sampleRate, channels, received: shape.length * shape.channels, analysis: null });
+    return this.put({ id, shape, sampleRate, channels: channels.map((c) => new FlatSamples(c)), received: shape.length * shape.channels, analysis: null });
   }
 
   private put(record: TrackRecord): TrackRecord {
@@ -46,10 +48,11 @@ export class TrackStore {
   writeChunk(id: string, channel: number, offset: number, data: Float32Array): void {
     const record = this.tracks.get(id);
     const ch = record?.channels[channel];
-    if (!record || !ch || offset + data.length > ch.length) return;
-    ch.set(data, offset);
+    if (!record || !(ch instanceof ChunkedSamples) || !ch.put(offset, data)) return;
     record.received += data.length;
-    this.changed();
+    // Only completion matters to the views (they draw from the analysis or the finished samples):
+    // no re-render per chunk while an hour of audio streams in.
+    if (record.received === record.shape.length * record.shape.channels) this.changed();
   }
 
   setAnalysis(id: string, analysis: TrackAnalysis): void {
@@ -68,7 +71,7 @@ export class TrackStore {
   source(id: string): UploadSource {
     const record = this.tracks.get(id);
     if (!record) throw new Error(`no track ${id}`);
-    return { shape: record.shape, channel: (c) => record.channels[c] };
+    return { shape: record.shape, copy: (c, start, end) => record.channels[c].copy(start, end) };
   }
 
   drop(id: string): void {

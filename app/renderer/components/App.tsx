@@ -2,7 +2,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { AppController } from '../state/controller.js';
 import { DenoisePanel } from './DenoisePanel.js';
 import { EmptyState } from './EmptyState.js';
-import { ControllerContext, useAppState, useController } from './hooks.js';
+import { ControllerContext, useAppState, useController, useSelector } from './hooks.js';
 import { JobProgress } from './JobProgress.js';
 import { LiveView } from './LiveView.js';
 import { SeparatePanel } from './SeparatePanel.js';
@@ -80,15 +80,11 @@ function useShortcuts(controller: AppController, open: () => void): void {
 
 function Editor({ onOpen }: { onOpen(): void }) {
   const controller = useController();
-  const state = useAppState();
-  const file = state.file;
-  const job = state.job;
-  const ready = !!file?.ready && !job;
-  const mode = state.mode;
+  const hasFile = useSelector((s) => s.file !== null);
   return (
     <div className="workspace">
       <main className="editor">
-        {file ? (
+        {hasFile ? (
           <>
             <Transport />
             <Timeline />
@@ -97,31 +93,42 @@ function Editor({ onOpen }: { onOpen(): void }) {
           <EmptyState onOpen={onOpen} onExample={() => void loadExample(controller)} />
         )}
       </main>
-      <aside className="sidebar">
-        <section className="panel">
-          <h2>{mode === 'separate' ? 'Separate sources' : 'Denoise'}</h2>
-          {mode === 'separate' ? (
-            <SeparatePanel settings={state.separate} library={state.library} canRun={ready} onChange={(p) => controller.update('separate', p)} onRun={() => void controller.separate()} />
-          ) : (
-            <DenoisePanel
-              settings={state.denoise}
-              library={state.library}
-              selection={state.selection}
-              canRun={ready}
-              hasTakes={state.takes.some((t) => t.kind === 'denoise')}
-              onChange={(p) => controller.update('denoise', p)}
-              onNoiseFile={async (f) => controller.setNoiseFile(f.name, new Uint8Array(await f.arrayBuffer()))}
-              onRun={() => void controller.denoise()}
-            />
-          )}
-          {job && <JobProgress job={job} onCancel={() => controller.cancel()} />}
-        </section>
-        <section className="panel grow">
-          <h2>Results</h2>
-          <TakeList takes={state.takes} currentId={state.currentTakeId} busy={!!job} onSelect={(id) => controller.selectTake(id)} onExport={(id, suffix) => void controller.exportTrack(id, suffix)} />
-        </section>
-      </aside>
+      <Sidebar />
     </div>
+  );
+}
+
+/** Settings of the current mode, the running job, and every result so far. */
+function Sidebar() {
+  const controller = useController();
+  const state = useAppState();
+  const { file, job, mode } = state;
+  const ready = !!file?.ready && !job;
+  return (
+    <aside className="sidebar">
+      <section className="panel">
+        <h2>{mode === 'separate' ? 'Separate sources' : 'Denoise'}</h2>
+        {mode === 'separate' ? (
+          <SeparatePanel settings={state.separate} library={state.library} canRun={ready} onChange={(p) => controller.update('separate', p)} onRun={() => void controller.separate()} />
+        ) : (
+          <DenoisePanel
+            settings={state.denoise}
+            library={state.library}
+            selection={state.selection}
+            canRun={ready}
+            hasTakes={state.takes.some((t) => t.kind === 'denoise')}
+            onChange={(p) => controller.update('denoise', p)}
+            onNoiseFile={async (f) => controller.setNoiseFile(f.name, new Uint8Array(await f.arrayBuffer()))}
+            onRun={() => void controller.denoise()}
+          />
+        )}
+        {job && <JobProgress job={job} onCancel={() => controller.cancel()} />}
+      </section>
+      <section className="panel grow">
+        <h2>Results</h2>
+        <TakeList takes={state.takes} currentId={state.currentTakeId} busy={!!job} onSelect={(id) => controller.selectTake(id)} onExport={(id, suffix) => void controller.exportTrack(id, suffix)} />
+      </section>
+    </aside>
   );
 }
 
@@ -137,12 +144,16 @@ async function loadExample(controller: AppController): Promise<void> {
 
 function Shell() {
   const controller = useController();
-  const state = useAppState();
+  const mode = useSelector((s) => s.mode);
+  const message = useSelector((s) => s.message);
   const { open, input } = useOpenRecording();
   const [dragging, setDragging] = useState(false);
   useShortcuts(controller, open);
   useEffect(() => {
     void controller.refreshLibrary();
+    // Start the browser's audio service while the app is idle, not when Play is pressed.
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback : (f: () => void) => setTimeout(f, 500);
+    idle(() => controller.warmUpAudio());
   }, [controller]);
 
   const onDrop = async (e: DragEvent) => {
@@ -152,7 +163,7 @@ function Shell() {
     const files = [...(e.dataTransfer?.files ?? [])];
     if (files.length === 0) return;
     if (controller.state.mode === 'train') {
-      for (const f of files) await controller.addTrainingFile(f.name, new Uint8Array(await f.arrayBuffer()));
+      for (const f of files) await controller.training.addFile(f.name, new Uint8Array(await f.arrayBuffer()));
     } else await controller.openFile(files[0].name, new Uint8Array(await files[0].arrayBuffer()));
   };
   const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
@@ -172,15 +183,15 @@ function Shell() {
     >
       {input}
       <TopBar onOpen={open} />
-      {state.message && (
-        <div className={`message ${state.message.kind}`} role={state.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
-          <span>{state.message.text}</span>
+      {message && (
+        <div className={`message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
+          <span>{message.text}</span>
           <button className="link" onClick={() => controller.set({ message: null })} aria-label="Dismiss">
             dismiss
           </button>
         </div>
       )}
-      {state.mode === 'train' ? <TrainView /> : state.mode === 'live' ? <LiveView /> : <Editor onOpen={open} />}
+      {mode === 'train' ? <TrainView /> : mode === 'live' ? <LiveView /> : <Editor onOpen={open} />}
       <footer className="statusbar">
         <span>
           <kbd>Space</kbd> play/pause
@@ -210,7 +221,7 @@ function Shell() {
       </footer>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>{state.mode === 'train' ? 'Drop recordings to train on' : 'Drop to open'}</div>
+          <div>{mode === 'train' ? 'Drop recordings to train on' : 'Drop to open'}</div>
         </div>
       )}
     </div>

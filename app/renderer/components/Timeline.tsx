@@ -1,16 +1,36 @@
-import { useCallback, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
 import type { TimeRange } from '../audio/player.js';
 import { formatTime, tickDecimals, tickStep } from '../view/time-format.js';
 import type { DbRange } from '../view/spectrogram-render.js';
 import { ColorBar } from './ColorBar.js';
-import { useAnimationFrame, useAppState, useController, useElementWidth, useTracksVersion } from './hooks.js';
+import { useAnimationFrame, useController, useElementWidth, useSelector, useTracksVersion } from './hooks.js';
 import { DownloadIcon } from './icons.js';
 import { SpectrogramCanvas } from './SpectrogramCanvas.js';
 import { WaveformCanvas } from './WaveformCanvas.js';
 
 const ROLE_COLORS = { original: '#9fb3c8', speech: '#45d49b', noise: '#ff8a5c', source: ['#5cc8ff', '#f2c14e', '#c38bff', '#ff6fa8', '#7ee081'] };
-const WAVE_HEIGHT = 56;
-const SPEC_HEIGHT = 112;
+/** Lane heights: the lanes share the editor's height, within these bounds; a third is waveform. */
+const MIN_LANE = 150;
+const MAX_LANE = 320;
+
+/** The height the lanes can share: the editor's, less the transport and the time ruler. */
+function useLaneHeight(ref: React.RefObject<HTMLElement | null>, lanes: number): number {
+  const [available, setAvailable] = useState(600);
+  useEffect(() => {
+    const editor = ref.current?.closest('.editor');
+    if (!editor) return;
+    const measure = () => {
+      const head = (editor.querySelector('.transport')?.getBoundingClientRect().height ?? 0) + (editor.querySelector('.timeline-head')?.getBoundingClientRect().height ?? 0);
+      setAvailable(editor.getBoundingClientRect().height - head - 2);
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(editor);
+    return () => ro.disconnect();
+  }, [ref]);
+  return Math.floor(Math.max(MIN_LANE, Math.min(MAX_LANE, available / Math.max(1, lanes))));
+}
 
 function Ruler({ view, width }: { view: TimeRange; width: number }) {
   const span = view.end - view.start;
@@ -67,13 +87,20 @@ function Overview({ view, duration }: { view: TimeRange; duration: number }) {
  */
 export function Timeline() {
   const controller = useController();
-  const state = useAppState();
-  useTracksVersion(); // re-render as samples and analyses arrive
+  const view = useSelector((s) => s.view);
+  const selection = useSelector((s) => s.selection);
+  const file = useSelector((s) => s.file);
+  const mix = useSelector((s) => s.mix);
+  const monitor = useSelector((s) => s.monitor);
+  const busy = useSelector((s) => s.job !== null);
+  // The current take (read through the controller) changes with these.
+  useSelector((s) => s.takes);
+  useSelector((s) => s.currentTakeId);
+  useTracksVersion(); // re-render as tracks complete and analyses arrive
   const bodyRef = useRef<HTMLDivElement>(null);
   const playheadRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(bodyRef);
   const [range, setRange] = useState<DbRange>({ floorDb: -100, ceilDb: -10 });
-  const { view, selection, file } = state;
   const take = controller.currentTake();
   const duration = controller.duration();
 
@@ -85,6 +112,10 @@ export function Timeline() {
       side: 'B' as const,
     })) ?? []),
   ];
+
+  const laneHeight = useLaneHeight(bodyRef, lanes.length);
+  const waveHeight = Math.round(laneHeight * 0.32);
+  const specHeight = laneHeight - waveHeight - 1;
 
   const timeAt = useCallback(
     (clientX: number) => {
@@ -160,10 +191,10 @@ export function Timeline() {
       <div className="lanes">
         <div className="lane-headers">
           {lanes.map((lane) => {
-            const mix = state.mix[lane.id];
-            const audible = lane.side === 'A' ? state.monitor === 'A' : state.monitor === 'B';
+            const laneMix = mix[lane.id];
+            const audible = lane.side === 'A' ? monitor === 'A' : monitor === 'B';
             return (
-              <div key={lane.id} className={`lane-header ${audible ? 'audible' : ''}`} style={{ height: WAVE_HEIGHT + SPEC_HEIGHT + 1 }} data-testid={`lane-${lane.role}`}>
+              <div key={lane.id} className={`lane-header ${audible ? 'audible' : ''}`} style={{ height: laneHeight }} data-testid={`lane-${lane.role}`}>
                 <div className="lane-title">
                   <span className="chip" style={{ background: lane.color }} />
                   <span className="lane-name">{lane.name}</span>
@@ -179,20 +210,20 @@ export function Timeline() {
                 {lane.side === 'B' && (
                   <div className="lane-buttons">
                     <button
-                      className={`toggle small ${mix?.mute ? 'on mute' : ''}`}
-                      aria-pressed={!!mix?.mute}
+                      className={`toggle small ${laneMix?.mute ? 'on mute' : ''}`}
+                      aria-pressed={!!laneMix?.mute}
                       title="Mute"
                       aria-label={`Mute ${lane.name}`}
-                      onClick={() => controller.setMix(lane.id, { mute: !mix?.mute })}
+                      onClick={() => controller.setMix(lane.id, { mute: !laneMix?.mute })}
                     >
                       M
                     </button>
                     <button
-                      className={`toggle small ${mix?.solo ? 'on solo' : ''}`}
-                      aria-pressed={!!mix?.solo}
+                      className={`toggle small ${laneMix?.solo ? 'on solo' : ''}`}
+                      aria-pressed={!!laneMix?.solo}
                       title="Solo"
                       aria-label={`Solo ${lane.name}`}
-                      onClick={() => controller.setMix(lane.id, { solo: !mix?.solo })}
+                      onClick={() => controller.setMix(lane.id, { solo: !laneMix?.solo })}
                     >
                       S
                     </button>
@@ -200,7 +231,7 @@ export function Timeline() {
                       className="small"
                       title={`Export ${lane.name} as WAV`}
                       aria-label={`Export ${lane.name} as WAV`}
-                      disabled={!!state.job}
+                      disabled={busy}
                       onClick={() => void controller.exportTrack(lane.id, lane.suffix)}
                     >
                       <DownloadIcon /> WAV
@@ -215,9 +246,9 @@ export function Timeline() {
           {lanes.map((lane) => {
             const record = controller.tracks.get(lane.id);
             return (
-              <div key={lane.id} className="lane" style={{ height: WAVE_HEIGHT + SPEC_HEIGHT + 1 }}>
-                <WaveformCanvas record={record} view={view} width={width} height={WAVE_HEIGHT} color={lane.color} complete={controller.tracks.isComplete(lane.id)} />
-                <SpectrogramCanvas record={record} view={view} width={width} height={SPEC_HEIGHT} range={range} />
+              <div key={lane.id} className="lane" style={{ height: laneHeight }}>
+                <WaveformCanvas record={record} view={view} width={width} height={waveHeight} color={lane.color} complete={controller.tracks.isComplete(lane.id)} />
+                <SpectrogramCanvas record={record} view={view} width={width} height={specHeight} range={range} />
               </div>
             );
           })}

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { Mode } from '../state/app-state.js';
 import { formatTime } from '../view/time-format.js';
-import { useAppState, useController } from './hooks.js';
+import { useController, useSelector } from './hooks.js';
 import { OpenIcon } from './icons.js';
 
 const MODES: { id: Mode; label: string; hint: string }[] = [
@@ -45,8 +45,8 @@ export function useOpenRecording(): { open(): void; input: React.ReactNode } {
 
 export function TopBar({ onOpen }: { onOpen(): void }) {
   const controller = useController();
-  const state = useAppState();
-  const file = state.file;
+  const file = useSelector((s) => s.file);
+  const mode = useSelector((s) => s.mode);
   return (
     <header className="topbar">
       <div className="brand" aria-label="Quell">
@@ -76,7 +76,7 @@ export function TopBar({ onOpen }: { onOpen(): void }) {
       </div>
       <nav className="modes" role="tablist" aria-label="Mode">
         {MODES.map((m) => (
-          <button key={m.id} role="tab" aria-selected={state.mode === m.id} className={state.mode === m.id ? 'on' : ''} title={m.hint} onClick={() => controller.set({ mode: m.id })}>
+          <button key={m.id} role="tab" aria-selected={mode === m.id} className={mode === m.id ? 'on' : ''} title={m.hint} onClick={() => controller.set({ mode: m.id })}>
             {m.label}
           </button>
         ))}

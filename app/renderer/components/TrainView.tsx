@@ -38,15 +38,15 @@ export function TrainView() {
               onChange={async (e) => {
                 const list = [...(e.target.files ?? [])];
                 e.target.value = '';
-                for (const f of list) await controller.addTrainingFile(f.name, new Uint8Array(await f.arrayBuffer()));
+                for (const f of list) await controller.training.addFile(f.name, new Uint8Array(await f.arrayBuffer()));
               }}
             />
             {t.recordingMic ? (
-              <button className="record on" onClick={() => controller.stopMicrophone()}>
+              <button className="record on" onClick={() => controller.training.stopMicrophone()}>
                 <span className="rec-dot" /> Stop recording <span className="num">{formatTime(t.micSeconds, 1)}</span>
               </button>
             ) : (
-              <button className="record" onClick={() => void controller.startMicrophone()} disabled={!!job}>
+              <button className="record" onClick={() => void controller.training.startMicrophone()} disabled={!!job}>
                 <MicIcon /> Record from microphone
               </button>
             )}
@@ -61,7 +61,7 @@ export function TrainView() {
               <li key={r.trackId}>
                 <span>{r.name}</span>
                 <span className="num muted">{formatTime(r.seconds, 1)}</span>
-                <button className="icon" aria-label={`Remove ${r.name}`} onClick={() => controller.removeRecording(r.trackId)} disabled={!!job}>
+                <button className="icon" aria-label={`Remove ${r.name}`} onClick={() => controller.training.removeRecording(r.trackId)} disabled={!!job}>
                   <CloseIcon />
                 </button>
               </li>
@@ -86,10 +86,10 @@ export function TrainView() {
                     <b>{t.result.atoms}</b> {t.result.kind} atoms from <span className="num">{formatTime(t.result.seconds, 1)}</span> of audio ({t.result.frames} frames), final objective <span className="num">{t.result.objective.toPrecision(4)}</span>
                   </p>
                   <div className="row">
-                    <button className="primary" onClick={() => void controller.saveTrained()} disabled={!!t.savedId}>
+                    <button className="primary" onClick={() => void controller.training.saveTrained()} disabled={!!t.savedId}>
                       {t.savedId ? 'Saved to library' : 'Save to library'}
                     </button>
-                    <button className="secondary" onClick={() => void controller.exportTrained()}>
+                    <button className="secondary" onClick={() => void controller.training.exportTrained()}>
                       <DownloadIcon /> Export .qdict
                     </button>
                   </div>
@@ -138,7 +138,7 @@ export function TrainView() {
                 ))}
               </select>
             </label>
-            <button className="primary" disabled={t.recordings.length === 0 || !!job || t.recordingMic} onClick={() => void controller.train()}>
+            <button className="primary" disabled={t.recordings.length === 0 || !!job || t.recordingMic} onClick={() => void controller.training.train()}>
               Train dictionary
             </button>
           </div>

@@ -1,6 +1,6 @@
 import { useCallback, useRef } from 'react';
 import { formatTime } from '../view/time-format.js';
-import { useAnimationFrame, useAppState, useController } from './hooks.js';
+import { useAnimationFrame, useController, useSelector } from './hooks.js';
 import { FitIcon, LoopIcon, PauseIcon, PlayIcon, ToStartIcon, ZoomInIcon, ZoomOutIcon } from './icons.js';
 
 /** The playhead time, updated every frame without re-rendering React. */
@@ -23,26 +23,32 @@ function Clock() {
 /** Play/pause, loop, the A/B switch, selection readout and zoom. Shortcuts in each title. */
 export function Transport() {
   const controller = useController();
-  const state = useAppState();
+  const playing = useSelector((s) => s.playing);
+  const loop = useSelector((s) => s.loop);
+  const monitor = useSelector((s) => s.monitor);
+  const ready = useSelector((s) => !!s.file?.ready);
+  const sel = useSelector((s) => s.selection);
+  // The current take (read through the controller) changes with these.
+  useSelector((s) => s.takes);
+  useSelector((s) => s.currentTakeId);
+  useSelector((s) => s.file);
   const take = controller.currentTake();
-  const ready = !!state.file?.ready;
   const duration = controller.duration();
-  const sel = state.selection;
   return (
     <div className="transport" role="toolbar" aria-label="Transport">
       <button className="icon" title="To start (Home)" aria-label="To start" disabled={!ready} onClick={() => controller.seek(0)}>
         <ToStartIcon />
       </button>
-      <button className="icon play" title="Play / pause (Space)" aria-label={state.playing ? 'Pause' : 'Play'} disabled={!ready} onClick={() => void controller.togglePlay()}>
-        {state.playing ? <PauseIcon /> : <PlayIcon />}
+      <button className="icon play" title="Play / pause (Space)" aria-label={playing ? 'Pause' : 'Play'} disabled={!ready} onClick={() => void controller.togglePlay()}>
+        {playing ? <PauseIcon /> : <PlayIcon />}
       </button>
       <div className="time">
         <Clock />
         <span className="muted num"> / {formatTime(ready ? duration : 0)}</span>
       </div>
       <button
-        className={`toggle ${state.loop ? 'on' : ''}`}
-        aria-pressed={state.loop}
+        className={`toggle ${loop ? 'on' : ''}`}
+        aria-pressed={loop}
         title="Loop the selection (L)"
         disabled={!ready}
         onClick={() => controller.toggleLoop()}
@@ -50,10 +56,10 @@ export function Transport() {
         <LoopIcon /> Loop
       </button>
       <div className="ab" role="group" aria-label="A/B monitor" title="Switch A/B (B): the playhead keeps going">
-        <button className={state.monitor === 'A' ? 'on' : ''} aria-pressed={state.monitor === 'A'} disabled={!take} onClick={() => state.monitor !== 'A' && controller.toggleMonitor()}>
+        <button className={monitor === 'A' ? 'on' : ''} aria-pressed={monitor === 'A'} disabled={!take} onClick={() => monitor !== 'A' && controller.toggleMonitor()}>
           <b>A</b> Original
         </button>
-        <button className={state.monitor === 'B' ? 'on' : ''} aria-pressed={state.monitor === 'B'} disabled={!take} onClick={() => state.monitor !== 'B' && controller.toggleMonitor()} data-testid="monitor-b">
+        <button className={monitor === 'B' ? 'on' : ''} aria-pressed={monitor === 'B'} disabled={!take} onClick={() => monitor !== 'B' && controller.toggleMonitor()} data-testid="monitor-b">
           <b>B</b> {take ? `Take ${take.index}` : 'Processed'}
         </button>
       </div>

@@ -15,6 +15,15 @@ export function useAppState(): AppState {
   return useSyncExternalStore(c.subscribe, c.getState);
 }
 
+/**
+ * One slice of the state: the component re-renders only when that slice changes (by identity), so
+ * thirty progress updates a second re-render the progress bar, not the tracks.
+ */
+export function useSelector<T>(select: (state: AppState) => T): T {
+  const c = useController();
+  return useSyncExternalStore(c.subscribe, () => select(c.getState()));
+}
+
 /** Re-renders when tracks gain samples or analyses (at most once per frame). */
 export function useTracksVersion(): number {
   const c = useController();

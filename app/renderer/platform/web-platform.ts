@@ -1,4 +1,4 @@
-import { decodeDictionary } from '../../../engine/dictionary/format.js';
+import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/format.js';
 import type { Platform } from './platform.js';
 import { fetchBundledBytes, fetchBundledList } from './bundled.js';
 import { idbLibrary } from './idb-library.js';
@@ -30,9 +30,11 @@ export function createWebPlatform(): Platform {
     },
     readDictionary: (id) => (id.startsWith('bundled:') ? fetchBundledBytes(id) : idbLibrary.read(id)),
     async saveDictionary(label, bytes) {
-      const d = decodeDictionary(bytes);
+      // Stored with the user's label in its header too, as the desktop library does.
+      const d = { ...decodeDictionary(bytes), label };
       const seconds = d.provenance.files.reduce((s, f) => s + f.seconds, 0);
-      return idbLibrary.save({ kind: d.kind, label, atoms: d.atoms, description: `${d.atoms} ${d.kind} atoms from ${d.provenance.files.length} recording(s), ${seconds.toFixed(0)} s`, bytes });
+      const n = d.provenance.files.length;
+      return idbLibrary.save({ kind: d.kind, label, atoms: d.atoms, description: `from ${n} recording${n === 1 ? '' : 's'}, ${seconds.toFixed(0)} s`, bytes: encodeDictionary(d) });
     },
     deleteDictionary: (id) => idbLibrary.remove(id),
   };

@@ -63,6 +63,31 @@ export interface TrainState {
   micLevelDb: number;
 }
 
+/** The live preview's state, as the Live panel shows it. */
+export interface LiveState {
+  status: 'off' | 'starting' | 'running';
+  speechId: string;
+  /** A noise dictionary, or null: the noise is learned while the preview runs. */
+  noiseId: string | null;
+  bypass: boolean;
+  reductionDb: number | null;
+  latency: { processingMs: number; inputMs: number; outputMs: number; totalMs: number } | null;
+  engine: { kernels: string; atoms: number; deviceRate: number } | null;
+  stats: {
+    inputRmsDb: number;
+    inputPeakDb: number;
+    outputRmsDb: number;
+    outputPeakDb: number;
+    /** Mean and peak compute time per block over its real-time budget, in percent. */
+    loadPct: number;
+    peakLoadPct: number;
+    overBudgetTotal: number;
+    noiseShare: number;
+  } | null;
+  recording: boolean;
+  recordSeconds: number;
+}
+
 export interface Mix {
   mute: boolean;
   solo: boolean;
@@ -85,6 +110,7 @@ export interface AppState {
   denoise: DenoiseSettings;
   separate: SeparateSettings;
   train: TrainState;
+  live: LiveState;
   message: { kind: 'error' | 'info'; text: string } | null;
 }
 
@@ -115,6 +141,18 @@ export const INITIAL_STATE: AppState = {
     recordingMic: false,
     micSeconds: 0,
     micLevelDb: -Infinity,
+  },
+  live: {
+    status: 'off',
+    speechId: 'bundled:speech',
+    noiseId: null,
+    bypass: false,
+    reductionDb: null,
+    latency: null,
+    engine: null,
+    stats: null,
+    recording: false,
+    recordSeconds: 0,
   },
   message: null,
 };

@@ -1,18 +1,16 @@
-import { QuellError } from '../../../engine/errors.js';
 import { defaultOutputBits } from '../../../engine/presets.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
 import { decodeCompressed } from '../audio/decode.js';
-import { recordMicrophone, type MicRecording } from '../audio/microphone.js';
 import { Player, type PlayerTrack, type TimeRange } from '../audio/player.js';
 import { sniffAudio } from '../audio/sniff-audio.js';
 import { TrackStore } from '../audio/track-store.js';
 import type { Platform } from '../platform/platform.js';
 import { WorkerBridge, type EngineSession, type Progress } from '../worker-bridge.js';
-import { audibleGains, INITIAL_STATE, type AppState, type JobState, type Take, type TakeTrack } from './app-state.js';
+import { audibleGains, type JobState, type Take, type TakeTrack } from './app-state.js';
+import { LiveController } from './live.js';
 import { describeDenoise, describeSeparate, noiseChoice, QUALITY_PRESETS } from './settings.js';
-
-let counter = 0;
-const newId = (prefix: string) => `${prefix}-${++counter}`;
+import { errorText, isCancel, newId, Store } from './store.js';
+import { TrainingController } from './training.js';
 
 /** A file name without its extension and directories. */
 export function baseName(name: string): string {
@@ -21,32 +19,27 @@ export function baseName(name: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-const isCancel = (err: unknown) => err instanceof QuellError && err.code === 'E_CANCELLED';
-
 /**
  * The app's state and everything that acts on it, outside React: the track store, the engine
  * worker bridge, the player and the platform. React reads `state` through useSyncExternalStore and
  * calls these methods; it never holds the engine or an audio buffer.
  */
-export class AppController {
-  state: AppState = INITIAL_STATE;
+export class AppController extends Store {
   readonly tracks: TrackStore;
   readonly player: Player;
   readonly bridge: WorkerBridge;
-  private readonly listeners = new Set<() => void>();
   private jobAbort: AbortController | null = null;
   private readonly dictionaryCache = new Map<string, Uint8Array>();
+
+  readonly training = new TrainingController(this);
+  readonly livePreview = new LiveController(this);
 
   constructor(
     readonly platform: Platform,
     createWorker: () => Worker,
     options: { tracks?: TrackStore; player?: Player } = {},
   ) {
+    super();
     this.tracks = options.tracks ?? new TrackStore();
     this.player = options.player ?? new Player();
     this.player.onStateChange = (playing) => this.set({ playing });
@@ -55,31 +48,6 @@ export class AppController {
       onChunk: (id, channel, offset, data) => this.tracks.writeChunk(id, channel, offset, data),
       onAnalysis: (id, analysis) => this.tracks.setAnalysis(id, analysis),
     });
-  }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getState = (): AppState => this.state;
-
-  set(patch: Partial<AppState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
-    this.syncPlayer();
-  }
-
-  update<K extends 'denoise' | 'separate' | 'train'>(key: K, patch: Partial<AppState[K]>): void {
-    this.set({ [key]: { ...this.state[key], ...patch } } as Partial<AppState>);
-  }
-
-  info(text: string): void {
-    this.set({ message: { kind: 'info', text } });
-  }
-
-  error(err: unknown): void {
-    this.set({ message: { kind: 'error', text: errorText(err) } });
   }
 
   // ---- the dictionary library ----
@@ -104,6 +72,12 @@ export class AppController {
     try {
       await this.platform.deleteDictionary(entry.id);
       this.dictionaryCache.delete(entry.id);
+      // Settings that named it fall back to the defaults.
+      const d = this.state.denoise;
+      if (d.speechId === entry.id) this.update('denoise', { speechId: 'bundled:speech' });
+      if (d.noise.mode === 'dictionary' && d.noise.id === entry.id) this.update('denoise', { noise: { mode: 'auto' } });
+      if (this.state.live.speechId === entry.id) this.update('live', { speechId: 'bundled:speech' });
+      if (this.state.live.noiseId === entry.id) this.update('live', { noiseId: null });
       await this.refreshLibrary();
       this.info(`Deleted "${entry.label}" from the library.`);
     } catch (err) {
@@ -114,7 +88,7 @@ export class AppController {
   // ---- jobs ----
 
   /** Runs one job with progress in state.job; Cancel aborts it (terminating the worker). */
-  private async job<T>(kind: JobState['kind'], body: (session: EngineSession, progress: (p: Progress) => void) => Promise<T>): Promise<T> {
+  async runJob<T>(kind: JobState['kind'], body: (session: EngineSession, progress: (p: Progress) => void) => Promise<T>): Promise<T> {
     const abort = new AbortController();
     this.jobAbort = abort;
     this.set({ job: { kind, stage: 'starting', fraction: 0 }, message: null });
@@ -135,7 +109,7 @@ export class AppController {
     this.jobAbort?.abort();
   }
 
-  private async ensureDictionaries(session: EngineSession, ids: string[]): Promise<void> {
+  async ensureDictionaries(session: EngineSession, ids: string[]): Promise<void> {
     for (const id of ids) await session.ensureDictionary(id, () => this.dictionaryBytes(id));
   }
 
@@ -180,9 +154,9 @@ export class AppController {
   }
 
   /** Decodes a file into track `id` (WAV in the worker, other formats by the browser); with its analysis if asked. */
-  private async loadTrack(id: string, bytes: Uint8Array, analyze: boolean) {
+  async loadTrack(id: string, bytes: Uint8Array, analyze: boolean) {
     if (sniffAudio(bytes).format === 'wav') {
-      return this.job('open', async (session, progress) => {
+      return this.runJob('open', async (session, progress) => {
         const result = await session.call('openWav', { id, bytes, analyze }, { transfer: [bytes.buffer], onProgress: progress });
         return { shape: result.shape, description: `WAV, ${result.description}`, bitDepth: result.bitDepth };
       });
@@ -190,7 +164,7 @@ export class AppController {
     const { buffer, format } = await decodeCompressed(bytes);
     this.tracks.adopt(id, buffer.sampleRate, Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c)));
     if (analyze) {
-      await this.job('open', async (session, progress) => {
+      await this.runJob('open', async (session, progress) => {
         await session.ensureTrack(id, () => this.tracks.source(id));
         await session.call('analyze', { id }, { onProgress: progress });
       });
@@ -237,7 +211,7 @@ export class AppController {
     ]);
     const choice = noiseChoice(s.noise, s, file.trackId, file.shape.sampleRate);
     try {
-      const stats = await this.job('denoise', async (session, progress) => {
+      const stats = await this.runJob('denoise', async (session, progress) => {
         await session.ensureTrack(file.trackId, () => this.tracks.source(file.trackId));
         if (choice.mode === 'clip') await session.ensureTrack(choice.track, () => this.tracks.source(choice.track));
         await this.ensureDictionaries(session, [s.speechId, ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
@@ -265,7 +239,7 @@ export class AppController {
     const tracks = s.sources.map((src): TakeTrack => ({ id: newId(`src-${src.name}`), name: src.name, role: 'source', suffix: src.name }));
     const take = this.startTake('separate', describeSeparate(s, this.state.library), tracks);
     try {
-      const stats = await this.job('separate', async (session, progress) => {
+      const stats = await this.runJob('separate', async (session, progress) => {
         await session.ensureTrack(file.trackId, () => this.tracks.source(file.trackId));
         await this.ensureDictionaries(session, s.sources.map((src) => src.dictionaryId).filter(Boolean));
         return session.call(
@@ -307,7 +281,7 @@ export class AppController {
     if (!file || this.state.job) return;
     const name = `${baseName(file.name)}.${suffix}.wav`;
     try {
-      const { bytes, gainDb } = await this.job('export', async (session) => {
+      const { bytes, gainDb } = await this.runJob('export', async (session) => {
         await session.ensureTrack(trackId, () => this.tracks.source(trackId));
         return session.call('encodeWav', { id: trackId, bits: defaultOutputBits(file.bitDepth) });
       });
@@ -318,105 +292,6 @@ export class AppController {
     }
   }
 
-  // ---- training ----
-
-  async addTrainingFile(name: string, bytes: Uint8Array): Promise<void> {
-    const id = newId('rec');
-    try {
-      const { shape } = await this.loadTrack(id, bytes, false);
-      this.addRecording(id, name, shape.length / shape.sampleRate);
-    } catch (err) {
-      this.tracks.drop(id);
-      if (!isCancel(err)) this.error(`Cannot use ${name}: ${errorText(err)}`);
-    }
-  }
-
-  addRecording(trackId: string, name: string, seconds: number): void {
-    this.update('train', { recordings: [...this.state.train.recordings, { trackId, name, seconds }], result: null, savedId: null });
-  }
-
-  private mic: MicRecording | null = null;
-  private micCount = 0;
-
-  async startMicrophone(): Promise<void> {
-    if (this.mic) return;
-    try {
-      this.update('train', { recordingMic: true, micSeconds: 0, micLevelDb: -Infinity });
-      this.mic = await recordMicrophone((micLevelDb, micSeconds) => this.update('train', { micLevelDb, micSeconds }));
-    } catch (err) {
-      this.update('train', { recordingMic: false });
-      this.error(`Cannot record from the microphone: ${errorText(err)}`);
-    }
-  }
-
-  stopMicrophone(): void {
-    const mic = this.mic;
-    if (!mic) return;
-    this.mic = null;
-    const { sampleRate, samples } = mic.stop();
-    this.update('train', { recordingMic: false });
-    if (samples.length < sampleRate * 0.5) {
-      this.info('The recording was shorter than half a second; it was not kept.');
-      return;
-    }
-    const id = newId('mic');
-    this.tracks.adopt(id, sampleRate, [samples]);
-    this.addRecording(id, `microphone ${++this.micCount}`, samples.length / sampleRate);
-  }
-
-  removeRecording(trackId: string): void {
-    this.tracks.drop(trackId);
-    this.update('train', { recordings: this.state.train.recordings.filter((r) => r.trackId !== trackId) });
-  }
-
-  async train(): Promise<void> {
-    const t = this.state.train;
-    if (t.recordings.length === 0 || this.state.job) return;
-    this.update('train', { objective: [], result: null, savedId: null });
-    try {
-      const result = await this.job('train', async (session, progress) => {
-        for (const r of t.recordings) await session.ensureTrack(r.trackId, () => this.tracks.source(r.trackId));
-        await this.ensureDictionaries(session, ['bundled:speech']);
-        return session.call(
-          'train',
-          { recordings: t.recordings.map((r) => ({ track: r.trackId, name: r.name })), kind: t.kind, label: t.label, atoms: t.atoms, iterations: t.iterations, reference: 'bundled:speech', createdBy: 'quell app' },
-          {
-            onProgress: (p) => {
-              progress(p);
-              if (p.objective !== undefined) this.update('train', { objective: [...this.state.train.objective, { fraction: p.fraction, value: p.objective }] });
-            },
-          },
-        );
-      });
-      this.update('train', { result: { ...result, atoms: t.atoms, kind: t.kind } });
-    } catch (err) {
-      if (isCancel(err)) this.info('Training cancelled.');
-      else this.error(err);
-    }
-  }
-
-  async saveTrained(): Promise<void> {
-    const { result, label } = this.state.train;
-    if (!result) return;
-    try {
-      const entry = await this.platform.saveDictionary(label.trim() || result.kind, result.bytes);
-      await this.refreshLibrary();
-      this.update('train', { savedId: entry.id });
-      this.info(`Saved "${entry.label}" to your dictionary library.`);
-    } catch (err) {
-      this.error(err);
-    }
-  }
-
-  async exportTrained(): Promise<void> {
-    const { result, label } = this.state.train;
-    if (!result) return;
-    const name = `${(label.trim() || result.kind).replace(/[^A-Za-z0-9_-]+/g, '-')}.qdict`;
-    const where = await this.platform.saveFile(name, 'qdict', result.bytes).catch((err: unknown) => (this.error(err), null));
-    if (where) this.info(`Saved ${where}.`);
-  }
-
-  /** Makes a library dictionary the one the next denoising run uses, and shows the Denoise panel. */
   useDictionary(entry: DictionaryEntry): void {
     if (entry.kind === 'speech') this.update('denoise', { speechId: entry.id });
     else this.update('denoise', { noise: { mode: 'dictionary', id: entry.id } });
@@ -483,7 +358,7 @@ export class AppController {
   private lastTracks = '';
 
   /** Keeps the player's tracks, gains and loop in step with the state. */
-  private syncPlayer(): void {
+  protected override changed(): void {
     const s = this.state;
     if (!s.file?.ready) {
       if (this.lastTracks !== '') this.player.setTracks(new Map());

@@ -1,3 +1,4 @@
+import type { Samples } from '../audio/samples.js';
 import type { TrackAnalysis } from '../workers/engine-api.js';
 
 /**
@@ -7,7 +8,7 @@ import type { TrackAnalysis } from '../workers/engine-api.js';
  */
 export function waveformColumns(
   analysis: TrackAnalysis | null,
-  channels: Float32Array[],
+  channels: Samples[],
   sampleRate: number,
   startSec: number,
   endSec: number,
@@ -38,16 +39,22 @@ export function waveformColumns(
     }
     return;
   }
-  const inv = 1 / Math.max(1, channels.length);
+  // Zoomed in: few samples are visible, read them once.
+  const i0 = Math.max(0, Math.floor(first));
+  const i1 = Math.min(length, Math.ceil(first + width * samplesPerPx) + 1);
+  const mono = new Float32Array(Math.max(0, i1 - i0));
+  const part = new Float32Array(mono.length);
+  for (const ch of channels) {
+    ch.read(i0, part);
+    for (let i = 0; i < mono.length; i++) mono[i] += part[i] / channels.length;
+  }
   for (let x = 0; x < width; x++) {
-    const i0 = Math.max(0, Math.floor(first + x * samplesPerPx));
-    const i1 = Math.min(length, Math.max(i0 + 1, Math.floor(first + (x + 1) * samplesPerPx)));
+    const a = Math.max(i0, Math.floor(first + x * samplesPerPx));
+    const b = Math.min(i1, Math.max(a + 1, Math.floor(first + (x + 1) * samplesPerPx)));
     let mn = Infinity;
     let mx = -Infinity;
-    for (let i = i0; i < i1; i++) {
-      let v = 0;
-      for (const ch of channels) v += ch[i];
-      v *= inv;
+    for (let i = a; i < b; i++) {
+      const v = mono[i - i0];
       if (v < mn) mn = v;
       if (v > mx) mx = v;
     }

@@ -124,5 +124,5 @@ export type FromWorker =
   | { type: 'chunk'; track: string; channel: number; offset: number; data: Float32Array }
   | { type: 'analysis'; track: string; analysis: TrackAnalysis };
 
-/** Samples per chunk in either direction: 4 MB, a millisecond or two to copy. */
-export const CHUNK_SAMPLES = 1 << 20;
+/** Samples per chunk in either direction: 1 MB, a few milliseconds to copy on a busy machine. */
+export const CHUNK_SAMPLES = 1 << 18;

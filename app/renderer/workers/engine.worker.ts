@@ -22,9 +22,9 @@ function outputFor(call: number): jobs.JobOutput {
   let lastTime = 0;
   return {
     progress(stage, fraction, objective) {
-      // At most ~30 messages a second per stage: progress must not flood the UI thread.
+      // At most ~10 messages a second per stage: progress must not flood the UI thread.
       const now = performance.now();
-      if (stage === lastStage && fraction < 1 && objective === undefined && now - lastTime < 33) return;
+      if (stage === lastStage && fraction < 1 && objective === undefined && now - lastTime < 100) return;
       lastStage = stage;
       lastTime = now;
       post({ type: 'progress', call, stage, fraction, ...(objective === undefined ? {} : { objective }) });

@@ -6,7 +6,7 @@ import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/f
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { resample } from '../../../engine/dsp/resample.js';
 import { QuellError } from '../../../engine/errors.js';
-import { clipTrainOptions, MIN_CLIP_SECONDS } from '../../../engine/presets.js';
+import { clipTrainOptions, LEARNED_ATOMS_WITH_PROFILE, MIN_CLIP_SECONDS } from '../../../engine/presets.js';
 import { denoiseAudio, separateAudio } from '../../../engine/separate/separate.js';
 import { analyzeAudio } from './analysis.js';
 import type { DenoiseJob, DictionarySummary, NoiseChoice, RunStats, SeparateJob, TrackShape, TrainJob } from './engine-api.js';
@@ -56,7 +56,7 @@ export function monoExcerpt(audio: AudioData, start: number, end: number, sample
 /** The noise dictionaries and learned-atom count of a NoiseChoice (a clip is learned here, as the CLI does). */
 function resolveNoise(store: WorkerStore, choice: NoiseChoice, reference: Dictionary, out: JobOutput): { noise: Dictionary[]; learned: number; clipAtoms?: number } {
   if (choice.mode === 'auto') return { noise: [], learned: choice.atoms };
-  if (choice.mode === 'dictionaries') return { noise: choice.ids.map((id) => store.dictionary(id)), learned: 0 };
+  if (choice.mode === 'dictionaries') return { noise: choice.ids.map((id) => store.dictionary(id)), learned: LEARNED_ATOMS_WITH_PROFILE };
   const samples = monoExcerpt(store.track(choice.track), choice.startSample, choice.endSample, reference.sampleRate);
   const seconds = samples.length / reference.sampleRate;
   if (seconds < MIN_CLIP_SECONDS) {
@@ -64,7 +64,7 @@ function resolveNoise(store: WorkerStore, choice: NoiseChoice, reference: Dictio
   }
   const options = clipTrainOptions(reference, samples.length, `clip ${choice.label}`, 'quell app');
   const dict = trainDictionary([{ name: choice.label, samples }], { ...options, onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
-  return { noise: [dict], learned: 0, clipAtoms: dict.atoms };
+  return { noise: [dict], learned: LEARNED_ATOMS_WITH_PROFILE, clipAtoms: dict.atoms };
 }
 
 function emitAll(ids: string[], tracks: AudioData[], out: JobOutput): void {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Player, type PlayerTrack } from '../../../app/renderer/audio/player.js';
+import { FlatSamples } from '../../../app/renderer/audio/samples.js';
 
 /** Enough of an AudioContext to watch what the player schedules. */
 class FakeContext {
@@ -14,7 +15,7 @@ class FakeContext {
   }
   createBuffer(channels: number, length: number) {
     const data = Array.from({ length: channels }, () => new Float32Array(length));
-    return { length, copyToChannel: (src: Float32Array, c: number) => data[c].set(src), data };
+    return { length, getChannelData: (c: number) => data[c], data };
   }
   createBufferSource() {
     const ctx = this;
@@ -47,7 +48,7 @@ class FakeGain {
 }
 
 let ctx: FakeContext;
-const ramp = (n: number): PlayerTrack => ({ sampleRate: 1000, channels: [Float32Array.from({ length: n }, (_, i) => i)] });
+const ramp = (n: number): PlayerTrack => ({ sampleRate: 1000, channels: [new FlatSamples(Float32Array.from({ length: n }, (_, i) => i))] });
 
 beforeEach(() => {
   vi.useFakeTimers();

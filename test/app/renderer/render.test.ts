@@ -3,6 +3,7 @@ import { analyzeAudio } from '../../../app/renderer/workers/analysis.js';
 import { magmaLut, magmaRgb } from '../../../app/renderer/view/colormap.js';
 import { renderSpectrogram } from '../../../app/renderer/view/spectrogram-render.js';
 import { waveformColumns } from '../../../app/renderer/view/waveform-render.js';
+import { ChunkedSamples, FlatSamples } from '../../../app/renderer/audio/samples.js';
 import { formatTime, tickDecimals, tickStep } from '../../../app/renderer/view/time-format.js';
 import { frequencyTicks } from '../../../app/renderer/components/SpectrogramCanvas.js';
 
@@ -61,13 +62,13 @@ describe('waveformColumns', () => {
     const hi = new Float32Array(width);
     const lo2 = new Float32Array(width);
     const hi2 = new Float32Array(width);
-    waveformColumns(a, [ch], 16000, 0, n / 16000, width, lo, hi);
-    waveformColumns(null, [ch], 16000, 0, n / 16000, width, lo2, hi2);
+    waveformColumns(a, [new FlatSamples(ch)], 16000, 0, n / 16000, width, lo, hi);
+    waveformColumns(null, [new FlatSamples(ch)], 16000, 0, n / 16000, width, lo2, hi2);
     for (let x = 0; x < width; x++) {
       expect(lo[x]).toBeCloseTo(lo2[x], 5);
       expect(hi[x]).toBeCloseTo(hi2[x], 5);
     }
-    waveformColumns(a, [ch], 16000, n / 16000 - 0.001, n / 16000 + 1, width, lo, hi);
+    waveformColumns(a, [new FlatSamples(ch)], 16000, n / 16000 - 0.001, n / 16000 + 1, width, lo, hi);
     expect(Number.isNaN(lo[width - 1])).toBe(true);
   });
 });
@@ -91,5 +92,28 @@ describe('time format and ticks', () => {
   it('labels about four frequencies below Nyquist', () => {
     expect(frequencyTicks(8000)).toEqual([2000, 4000, 6000]);
     expect(frequencyTicks(22050)).toEqual([5000, 10000, 15000, 20000]);
+  });
+});
+
+describe('Samples', () => {
+  it('reads the same from chunks as from one array, zeros outside and in missing chunks', () => {
+    const data = Float32Array.from({ length: 1000 }, (_, i) => i + 1);
+    const flat = new FlatSamples(data);
+    const chunked = new ChunkedSamples(1000, 256);
+    for (let o = 0; o < 1000; o += 256) expect(chunked.put(o, data.slice(o, o + 256))).toBe(true);
+    expect(chunked.put(100, new Float32Array(256))).toBe(false);
+    expect(chunked.put(768, new Float32Array(256))).toBe(false); // the last chunk holds 232
+    for (const [start, n] of [[0, 1000], [250, 20], [-5, 10], [990, 20], [1200, 3]]) {
+      const a = new Float32Array(n);
+      const b = new Float32Array(n);
+      flat.read(start, a);
+      chunked.read(start, b);
+      expect(b).toEqual(a);
+      expect(a[0]).toBe(start >= 0 && start < 1000 ? start + 1 : 0);
+    }
+    expect(chunked.copy(510, 515)).toEqual(Float32Array.from([511, 512, 513, 514, 515]));
+    const sparse = new ChunkedSamples(600, 256);
+    sparse.put(256, new Float32Array(256).fill(7));
+    expect(sparse.copy(250, 260)).toEqual(Float32Array.from([0, 0, 0, 0, 0, 0, 7, 7, 7, 7]));
   });
 });

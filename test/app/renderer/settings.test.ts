@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIP_ATOMS, DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
 import { DEFAULT_SPARSITY } from '../../../engine/separate/model.js';
-import * as cliDictionaries from '../../../app/cli/dictionaries.js';
-import * as cliOutput from '../../../app/cli/output.js';
 import type { DictionaryEntry } from '../../../app/shared/ipc.js';
 import { DEFAULT_DENOISE, describeDenoise, noiseChoice, QUALITY_PRESETS, validSourceName } from '../../../app/renderer/state/settings.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
@@ -13,13 +11,12 @@ const library: DictionaryEntry[] = [
 ];
 
 describe('the app uses the CLI\'s option mapping', () => {
-  it('shares its constants with `quell denoise` (engine/presets.ts)', () => {
-    expect(cliDictionaries.DEFAULT_LEARNED_NOISE_ATOMS).toBe(DEFAULT_LEARNED_NOISE_ATOMS);
-    expect(cliDictionaries.CLIP_ATOMS).toBe(CLIP_ATOMS);
-    for (const bits of ['8', '16', '24', '32', '32f', '64', '8m', '4', undefined]) expect(defaultOutputBits(bits)).toBe(cliOutput.defaultBits(bits));
+  it('writes the input\'s own sample format where it can, else the nearest lossless one', () => {
+    const expected: [string | undefined, 16 | 24 | '32f'][] = [['8', 16], ['16', 16], ['24', 24], ['32', '32f'], ['32f', '32f'], ['64', '32f'], ['8m', 16], ['4', 16], [undefined, 16]];
+    for (const [bits, out] of expected) expect(defaultOutputBits(bits)).toBe(out);
   });
 
-  it('defaults to the CLI\'s defaults: bundled speech, 16 learned noise atoms, no reduction limit, 100 iterations, sparsity 0.5', () => {
+  it('defaults to the CLI\'s defaults: bundled speech, the default learned noise atoms, no reduction limit, 100 iterations, sparsity 0.5', () => {
     expect(DEFAULT_DENOISE.speechId).toBe('bundled:speech');
     expect(noiseChoice(DEFAULT_DENOISE.noise, DEFAULT_DENOISE, 'orig', 16000)).toEqual({ mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS });
     expect(DEFAULT_DENOISE.reductionDb).toBeNull();

@@ -63,7 +63,7 @@ describe('WorkerBridge', () => {
     const bridge = new WorkerBridge(() => new FakeWorker() as unknown as Worker, listener());
     const abort = new AbortController();
     const samples = new Float32Array(10).fill(0.5);
-    const source = () => ({ shape: { sampleRate: 8000, channels: 1, length: 10 }, channel: () => samples });
+    const source = () => ({ shape: { sampleRate: 8000, channels: 1, length: 10 }, copy: (_c: number, a: number, b: number) => samples.slice(a, b) });
     const job = bridge.run(abort.signal, async (s) => {
       await s.ensureTrack('orig', source);
       return s.call('denoise', {} as never);
@@ -92,7 +92,7 @@ describe('WorkerBridge', () => {
     const n = CHUNK_SAMPLES * 2 + 5;
     const left = new Float32Array(n);
     const right = new Float32Array(n);
-    await bridge.run(new AbortController().signal, (s) => s.ensureTrack('t', () => ({ shape: { sampleRate: 44100, channels: 2, length: n }, channel: (c) => (c ? right : left) })));
+    await bridge.run(new AbortController().signal, (s) => s.ensureTrack('t', () => ({ shape: { sampleRate: 44100, channels: 2, length: n }, copy: (c, a, b) => (c ? right : left).slice(a, b) })));
     const chunks = FakeWorker.created[0].received.filter((m): m is Extract<ToWorker, { type: 'chunk' }> => m.type === 'chunk');
     expect(chunks.map((c) => [c.channel, c.offset, c.data.length])).toEqual([
       [0, 0, CHUNK_SAMPLES],
