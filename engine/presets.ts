@@ -1,5 +1,6 @@
 import type { Dictionary } from './dictionary/dictionary.js';
 import type { TrainOptions } from './dictionary/train.js';
+import { check } from './errors.js';
 
 // The option mapping shared by every front end (the `quell` command and the desktop/web app), so
 // that the same choices give the same result everywhere. test/app/renderer/presets.test.ts pins the
@@ -17,6 +18,35 @@ export const DEFAULT_LEARNED_NOISE_ATOMS = 32;
  * profile rarely covers everything. +0.45 dB over the profile alone on the full benchmark.
  */
 export const LEARNED_ATOMS_WITH_PROFILE = 8;
+
+/** Strength: the default, the model's own estimate of the speech. */
+export const DEFAULT_STRENGTH = 1;
+/** Strength: the most. */
+export const MAX_STRENGTH = 2;
+
+/** What one strength value does to the masks (SeparateOptions.reductionDb and targetWeight). */
+export interface StrengthSettings {
+  /** The most any bin of the speech is attenuated, in dB (Infinity: no limit). */
+  reductionDb: number;
+  /** Weight on the speech in its soft mask (1: as estimated; below 1: noise over-estimated). */
+  targetWeight: number;
+}
+
+/**
+ * The one "how much noise to remove" control, in [0, 2] (default 1), mapped to the mask:
+ * - 0 to 1 keeps a natural noise floor: the speech mask never falls below 0.5 (1 - s)^2, so the most
+ *   any bin is attenuated rises from 6 dB (s = 0) through 18 dB (0.5) and 34 dB (0.8) to no limit at 1;
+ * - 1 to 2 removes more than the model's estimate: the noise counts 4^(s-1) times in the mask
+ *   (6 dB more at 2), trading speech detail for less residual noise.
+ * Every bin's speech gain is non-increasing in s, so a higher strength never leaves more of
+ * anything in the speech output (test/engine/presets.test.ts).
+ */
+export function strengthSettings(strength: number): StrengthSettings {
+  check(strength >= 0 && strength <= MAX_STRENGTH, `strength must be in [0, ${MAX_STRENGTH}]; got ${strength}`);
+  if (strength >= 1) return { reductionDb: Infinity, targetWeight: 4 ** -(strength - 1) };
+  const floor = 0.5 * (1 - strength) ** 2;
+  return { reductionDb: -20 * Math.log10(floor), targetWeight: 1 };
+}
 
 /** Atoms learned from a user's noise-only clip: enough for a textured noise, few enough for 1 s. */
 export const CLIP_ATOMS = 32;

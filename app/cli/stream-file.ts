@@ -15,6 +15,7 @@ export interface StreamFileOptions {
   /** Undefined: the streaming default. */
   onlineNoiseAtoms?: number;
   reductionDb?: number;
+  speechWeight?: number;
   /** Iterations per frame (--iterations with --stream). */
   iterationsPerFrame?: number;
   sparsity?: number;
@@ -38,6 +39,7 @@ export function denoiseFileStreaming(audio: AudioData, options: StreamFileOption
     noise: options.noise,
     onlineNoiseAtoms: options.onlineNoiseAtoms,
     reductionDb: options.reductionDb,
+    speechWeight: options.speechWeight,
     iterationsPerFrame: options.iterationsPerFrame,
     sparsity: options.sparsity,
     blockSamples: options.blockSamples ?? DEFAULT_STREAM_BLOCK,

@@ -17,6 +17,8 @@ export interface SolveSettings {
   target: number;
   /** Most a time-frequency bin of the target is attenuated, in dB; Infinity for no limit. */
   reductionDb: number;
+  /** Weight on the target's S^p in its mask (1 = plain soft mask; below 1 removes more). */
+  targetWeight: number;
   /** Focus of the learned atoms on the frames they dominate (see FactorizeOptions.learnedFocus). */
   learnedFocus: number;
   /** Quantile of the target's estimate, per bin over the block, moved to the other sources as steady leak (0 = off). */
@@ -143,7 +145,7 @@ export class BlockSolver {
       const width = j === settings.target ? settings.smoothEstimates : settings.smoothOthers;
       if (width > 0) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, width, 0);
     }
-    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb));
+    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb), settings.targetWeight);
     if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
       for (let j = 0; j < sources; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
     }

@@ -6,14 +6,18 @@
  * `floorGain` limits the reduction of source `target` (e.g. speech): its mask never falls below the
  * floor, a gentle noise floor instead of holes; the other sources share what is left in their
  * original proportions. target < 0 or floorGain = 0 disables it.
+ *
+ * `targetWeight` scales the target's S^p before the ratio: below 1 the other sources count for more
+ * (over-subtraction), so every bin of the target loses at least as much as at 1. Default 1.
  */
-export function softMasks(S: Float32Array, sources: number, frames: number, bins: number, power: number, target: number, floorGain: number): void {
+export function softMasks(S: Float32Array, sources: number, frames: number, bins: number, power: number, target: number, floorGain: number, targetWeight = 1): void {
   const plane = frames * bins;
   for (let i = 0; i < plane; i++) {
     let total = 0;
     for (let j = 0; j < sources; j++) {
       const s = S[j * plane + i];
-      const v = power === 2 ? s * s : power === 1 ? s : Math.pow(s, power);
+      let v = power === 2 ? s * s : power === 1 ? s : Math.pow(s, power);
+      if (j === target) v *= targetWeight;
       S[j * plane + i] = v;
       total += v;
     }

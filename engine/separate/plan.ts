@@ -34,6 +34,8 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   check(maskPower > 0 && maskPower <= 4, `maskPower must be in (0, 4]; got ${maskPower}`);
   const reductionDb = options.reductionDb ?? Infinity;
   check(reductionDb >= 0, `reductionDb must be >= 0; got ${reductionDb}`);
+  const targetWeight = options.targetWeight ?? 1;
+  check(targetWeight > 0 && targetWeight <= 1, `targetWeight must be in (0, 1]; got ${targetWeight}`);
   const targetName = options.target ?? options.sources[0].name;
   const target = options.sources.findIndex((s) => s.name === targetName);
   check(target >= 0, `target "${targetName}" is not one of the sources (${options.sources.map((s) => s.name).join(', ')})`);
@@ -48,6 +50,7 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
     maskPower,
     target,
     reductionDb,
+    targetWeight,
     learnedFocus: options.learnedFocus ?? 4,
     leakQuantile: options.leakQuantile ?? 0.2,
     leakScale: options.leakScale ?? 1,

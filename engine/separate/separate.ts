@@ -25,6 +25,11 @@ export interface SeparateOptions {
   target?: string;
   /** Most any bin of the target source is attenuated, in dB. Default Infinity (no limit). */
   reductionDb?: number;
+  /**
+   * Weight on the target's share in its mask (m = w S^p / (w S^p + N^p)), in (0, 1]: below 1 the
+   * other sources are over-estimated and more is removed. Default 1. See strengthSettings.
+   */
+  targetWeight?: number;
   /** Focus of learned atoms on the frames they dominate; 0 lets every frame shape them. Default 4. */
   learnedFocus?: number;
   /** Steady-leak removal: quantile of the target's estimate per bin and block moved to the noise (0 = off). Default 0.2. */

@@ -56,6 +56,8 @@ export class FrameSolver {
 
   /** Mask exponent (2: Wiener-like). */
   readonly maskPower: number;
+  /** Weight on the speech's S^p in its mask (1: as estimated; below 1 removes more). */
+  readonly speechWeight: number;
   // Floats that change per frame live in fields, not in arguments and return values: V8 boxes a
   // float that crosses a call it does not inline (an allocation), and this runs in an AudioWorklet.
   // Set floorGain before finish(); read noiseShare after it.
@@ -69,8 +71,9 @@ export class FrameSolver {
    * @param kernels the kernel backend for the workspace
    * @param maskPower mask exponent
    * @param leakScale multiplier on the speech estimate's tracked floor moved to the noise (0 = off)
+   * @param speechWeight weight on the speech's share of the mask (softMasks' targetWeight)
    */
-  constructor(model: SeparationModel, kernels: KernelFactory, maskPower: number, leakScale: number) {
+  constructor(model: SeparationModel, kernels: KernelFactory, maskPower: number, leakScale: number, speechWeight = 1) {
     const { bins, atoms, fixedAtoms } = model;
     this.model = model;
     // Two extra rows of kernel memory for S, so the source products run in the kernels' memory too.
@@ -88,6 +91,7 @@ export class FrameSolver {
     this.sNoise = this.S.subarray(bins, 2 * bins);
     this.refreshDenominator();
     this.maskPower = maskPower;
+    this.speechWeight = speechWeight;
     this.leak = leakScale > 0 ? new LeakTracker(bins, LEAK_SUBWINDOWS, leakScale) : null;
     this.leakOut = new Float32Array(bins);
   }
@@ -171,13 +175,13 @@ export class FrameSolver {
    * softMasks.
    */
   private masks(): void {
-    const { S, sNoise, maskPower } = this;
+    const { S, sNoise, maskPower, speechWeight } = this;
     const bins = this.model.bins;
     const floor = this.floorGain;
     for (let f = 0; f < bins; f++) {
       const s = S[f];
       const n = sNoise[f];
-      const ps = maskPower === 2 ? s * s : maskPower === 1 ? s : Math.pow(s, maskPower);
+      const ps = (maskPower === 2 ? s * s : maskPower === 1 ? s : Math.pow(s, maskPower)) * speechWeight;
       const pn = maskPower === 2 ? n * n : maskPower === 1 ? n : Math.pow(n, maskPower);
       const total = ps + pn;
       if (!(total > 1e-30)) {

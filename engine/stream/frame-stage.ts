@@ -240,7 +240,7 @@ export class FrameStage {
   }
 
   private createPair(model: SeparationModel): SolverPair {
-    const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale);
+    const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale, this.settings.speechWeight);
     return { solver, learner: new OnlineNoiseLearner(solver, this.settings.noiseLearning) };
   }
 

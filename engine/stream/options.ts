@@ -45,6 +45,8 @@ export interface StreamingDenoiserOptions {
   maskSmoothingFrames?: number;
   /** Most any time-frequency bin of the speech is attenuated, in dB. Default Infinity (no limit), as offline. */
   reductionDb?: number;
+  /** Weight on the speech in its soft mask, in (0, 1] (below 1 removes more; see strengthSettings). Default 1, as offline. */
+  speechWeight?: number;
   /** Start bypassed (output = input delayed by the latency). Default false. */
   bypass?: boolean;
   /** Length of the crossfades for bypass, reduction and dictionary changes, in seconds. Default 0.02. */
@@ -76,6 +78,7 @@ export interface StreamingSettings {
   leakScale: number;
   maskSmoothingFrames: number;
   reductionDb: number;
+  speechWeight: number;
   bypass: boolean;
   crossfadeSeconds: number;
   maxBlockSamples: number;
@@ -105,6 +108,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
     leakScale: options.leakScale ?? 2,
     maskSmoothingFrames: options.maskSmoothingFrames ?? 2,
     reductionDb: options.reductionDb ?? Infinity,
+    speechWeight: options.speechWeight ?? 1,
     bypass: options.bypass ?? false,
     crossfadeSeconds: options.crossfadeSeconds ?? 0.02,
     maxBlockSamples: options.maxBlockSamples ?? 4096,
@@ -127,6 +131,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
   const smooth = s.maskSmoothingFrames;
   check(Number.isInteger(smooth) && smooth >= 0 && smooth <= 64, `maskSmoothingFrames must be an integer in [0, 64]; got ${String(smooth)}`);
   checkReduction(s.reductionDb);
+  check(s.speechWeight > 0 && s.speechWeight <= 1, `speechWeight must be in (0, 1]; got ${String(s.speechWeight)}`);
   const fade = s.crossfadeSeconds;
   check(fade >= 0 && fade <= 1, `crossfadeSeconds must be in [0, 1]; got ${String(fade)}`);
   const block = s.maxBlockSamples;

@@ -33,21 +33,21 @@ describe('3. tune and re-run', () => {
     await page.mouse.up();
     await expect(page.getByTestId('selection-info').textContent()).resolves.toMatch(/0:00\.0\d\d – 0:00\.4\d\d/);
 
-    // Tune: noise from the selection, a 20 dB strength limit, High quality.
+    // Tune: noise from the selection, a gentler strength (0.25: an 11 dB floor), High quality.
     await page.getByRole('combobox', { name: 'Noise' }).selectOption('selection');
     await expect(page.getByTestId('denoise-panel').textContent()).resolves.toMatch(/Noise learned from 0\.0\d–0\.4\d s/);
     const strength = page.getByRole('slider', { name: 'Strength' });
     await strength.focus();
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
-    await expect(page.getByTestId('denoise-panel').textContent()).resolves.toMatch(/20 dB max/);
+    await expect(page.getByTestId('denoise-panel').textContent()).resolves.toMatch(/0\.25 · floor 11 dB/);
     await page.getByRole('radio', { name: 'High' }).click();
     await runDenoise(page, 2);
 
     // Both takes are listed with their own settings; the newest is shown.
     const take1 = await page.getByTestId('take-1').textContent();
     const take2 = await page.getByTestId('take-2').textContent();
-    expect(take1).toMatch(/learned from the recording \(16 atoms\).*full \(no limit\).*Standard \(100 it\.\)/);
-    expect(take2).toMatch(/selection 0\.0\d s–0\.4\d s.*20 dB max.*High \(300 it\.\)/);
+    expect(take1).toMatch(/learned from the recording \(32 atoms\).*1\.00 · as estimated.*Standard \(100 it\.\)/);
+    expect(take2).toMatch(/selection 0\.0\d s–0\.4\d s.*0\.25 · floor 11 dB.*High \(300 it\.\)/);
     expect(await page.getByTestId('monitor-b').textContent()).toMatch(/Take 2/);
     await screenshot(page, '08-tuned-two-takes');
 

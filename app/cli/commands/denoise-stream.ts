@@ -19,6 +19,7 @@ export interface StreamDenoiseJob {
   /** Undefined: the streaming default. */
   freeNoise: number | undefined;
   reductionDb?: number;
+  speechWeight?: number;
   iterations?: number;
   sparsity?: number;
   bits?: OutputBits;
@@ -77,6 +78,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, ctx: CommandCo
         noise: job.noise,
         onlineNoiseAtoms: job.freeNoise,
         reductionDb: job.reductionDb,
+        speechWeight: job.speechWeight,
         iterationsPerFrame: job.iterations,
         sparsity: job.sparsity,
         blockSamples: block,

@@ -5,7 +5,7 @@ import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../../engine/presets.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { expandInputs } from '../inputs.js';
 import { parseBits } from '../output.js';
@@ -29,7 +29,11 @@ Options:
                          learned from the recording itself)
   --free-noise N         noise atoms learned on each 8 s block of the input (default: 32 without
                          --noise, 8 on top of it)
-  --reduction DB         most any time-frequency bin is attenuated, in dB (default: no limit)
+  --strength S           how much noise to remove, 0 to 2 (default 1, the model's own estimate):
+                         below 1 keeps a natural noise floor (0: at most 6 dB removed, 0.5: 18 dB),
+                         above 1 removes more at the cost of speech detail (2: noise counted 6 dB up)
+  --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
+                         --strength sets; default: no limit)
   --iterations N         solver iterations per block (default 100)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
@@ -73,6 +77,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     speech: { type: 'string' },
     noise: { type: 'string', multiple: true },
     'free-noise': { type: 'string' },
+    strength: { type: 'string' },
     reduction: { type: 'string' },
     iterations: { type: 'string' },
     sparsity: { type: 'string' },
@@ -97,7 +102,9 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   if (output && outDir) throw new QuellError('E_PARAM', 'denoise: give either -o or --out-dir, not both');
   const inputs = expandInputs(positionals);
   if (output && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: -o names one output but there are ${inputs.length} inputs; use --out-dir`);
-  const reductionDb = numberOption(values, 'reduction', 0, 200);
+  const strength = strengthSettings(numberOption(values, 'strength', 0, MAX_STRENGTH) ?? DEFAULT_STRENGTH);
+  const reductionDb = numberOption(values, 'reduction', 0, 200) ?? strength.reductionDb;
+  const { targetWeight } = strength;
   const iterations = numberOption(values, 'iterations', 1, 10000, true);
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
   const noiseArgs = listOption(values, 'noise');
@@ -123,12 +130,12 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     const block = numberOption(values, 'block', 1, 65536, true);
     const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
     // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
-    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
+    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
   }
 
   // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
   // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
-  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, iterations, sparsity }));
+  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, targetWeight, iterations, sparsity }));
   const reports: FileReport[] = inputs.map((input) => ({ input }));
   const fractions = inputs.map(() => 0);
   const bar = new ProgressBar(inputs.length === 1 ? `denoise ${basename(inputs[0])}` : `denoise ${inputs.length} files`, !quiet);

@@ -1,5 +1,5 @@
 import type { LiveState } from '../state/app-state.js';
-import { STRENGTH_STEPS, strengthLabel } from '../state/settings.js';
+import { REDUCTION_STEPS, reductionLabel } from '../state/settings.js';
 import { formatTime } from '../view/time-format.js';
 import { DictionaryOptions } from './DictionarySelect.js';
 import { useController, useSelector } from './hooks.js';
@@ -46,7 +46,7 @@ export function LiveView() {
   const library = useSelector((s) => s.library);
   const running = live.status === 'running';
   const st = live.stats;
-  const strengthIndex = STRENGTH_STEPS.indexOf(live.reductionDb);
+  const reductionIndex = REDUCTION_STEPS.indexOf(live.reductionDb);
   return (
     <div className="workspace live" data-testid="live-view">
       <main className="editor padded">
@@ -128,15 +128,15 @@ export function LiveView() {
             </label>
             <label className="field">
               <span>
-                Reduction <span className="value num">{strengthLabel(live.reductionDb)}</span>
+                Reduction <span className="value num">{reductionLabel(live.reductionDb)}</span>
               </span>
               <input
                 type="range"
                 aria-label="Reduction"
                 min={0}
-                max={STRENGTH_STEPS.length - 1}
-                value={strengthIndex < 0 ? STRENGTH_STEPS.length - 1 : strengthIndex}
-                onChange={(e) => controller.livePreview.set({ reductionDb: STRENGTH_STEPS[Number(e.target.value)] })}
+                max={REDUCTION_STEPS.length - 1}
+                value={reductionIndex < 0 ? REDUCTION_STEPS.length - 1 : reductionIndex}
+                onChange={(e) => controller.livePreview.set({ reductionDb: REDUCTION_STEPS[Number(e.target.value)] })}
               />
             </label>
           </div>

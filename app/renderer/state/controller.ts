@@ -217,7 +217,7 @@ export class AppController extends Store {
         await this.ensureDictionaries(session, [s.speechId, ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
         return session.call(
           'denoise',
-          { input: file.trackId, outputs: [speechId, noiseId], speech: [s.speechId], noise: choice, reductionDb: s.reductionDb, iterations: QUALITY_PRESETS[s.quality].iterations, sparsity: s.sparsity },
+          { input: file.trackId, outputs: [speechId, noiseId], speech: [s.speechId], noise: choice, strength: s.strength, iterations: QUALITY_PRESETS[s.quality].iterations, sparsity: s.sparsity },
           { onProgress: progress },
         );
       });

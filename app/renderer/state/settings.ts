@@ -1,4 +1,4 @@
-import { DEFAULT_LEARNED_NOISE_ATOMS } from '../../../engine/presets.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, strengthSettings } from '../../../engine/presets.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
 import type { NoiseChoice } from '../workers/engine-api.js';
 
@@ -11,10 +11,20 @@ export const QUALITY_PRESETS = {
 
 export type QualityPreset = keyof typeof QUALITY_PRESETS;
 
-/** Strength = the most any time-frequency bin of the speech is attenuated. null: no limit (the CLI's default). */
-export const STRENGTH_STEPS: (number | null)[] = [6, 10, 15, 20, 25, 30, 40, null];
+/** The denoise panel's strength steps (engine/presets.ts strengthSettings; 1 is the CLI's default). */
+export const STRENGTH_STEPS: number[] = [0, 0.25, 0.5, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2];
 
-export function strengthLabel(reductionDb: number | null): string {
+/** "0.50 · floor 18 dB", "1.00 · as estimated", "1.50 · noise +3.0 dB": the value and what it does. */
+export function strengthLabel(strength: number): string {
+  const { reductionDb, targetWeight } = strengthSettings(strength);
+  const effect = strength < 1 ? `floor ${Math.round(reductionDb)} dB` : strength === 1 ? 'as estimated' : `noise +${(-10 * Math.log10(targetWeight)).toFixed(1)} dB`;
+  return `${strength.toFixed(2)} · ${effect}`;
+}
+
+/** The live preview's reduction steps: the most any bin of the speech is attenuated; null: no limit. */
+export const REDUCTION_STEPS: (number | null)[] = [6, 10, 15, 20, 25, 30, 40, null];
+
+export function reductionLabel(reductionDb: number | null): string {
   return reductionDb === null ? 'full (no limit)' : `${reductionDb} dB max`;
 }
 
@@ -28,7 +38,8 @@ export type NoiseSetting =
 export interface DenoiseSettings {
   speechId: string;
   noise: NoiseSetting;
-  reductionDb: number | null;
+  /** How much noise to remove, 0 to 2 (the CLI's --strength; default 1). */
+  strength: number;
   quality: QualityPreset;
   /** L1 weight on the activations (the CLI's --sparsity, default 0.5). */
   sparsity: number;
@@ -39,7 +50,7 @@ export interface DenoiseSettings {
 export const DEFAULT_DENOISE: DenoiseSettings = {
   speechId: 'bundled:speech',
   noise: { mode: 'auto' },
-  reductionDb: null,
+  strength: DEFAULT_STRENGTH,
   quality: 'standard',
   sparsity: 0.5,
   learnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS,
@@ -108,7 +119,7 @@ export function describeDenoise(s: DenoiseSettings, library: DictionaryEntry[]):
   return [
     ['speech', labelOf(library, s.speechId)],
     ['noise', noise],
-    ['strength', strengthLabel(s.reductionDb)],
+    ['strength', strengthLabel(s.strength)],
     ['quality', `${QUALITY_PRESETS[s.quality].label} (${QUALITY_PRESETS[s.quality].iterations} it.)`],
     ['sparsity', String(s.sparsity)],
   ];

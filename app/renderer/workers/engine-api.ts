@@ -47,8 +47,8 @@ export interface DenoiseJob {
   outputs: [string, string];
   speech: string[];
   noise: NoiseChoice;
-  /** Most attenuation of any bin of the speech, in dB; null = no limit. */
-  reductionDb: number | null;
+  /** How much noise to remove, 0 to 2 (engine/presets.ts strengthSettings; the CLI's --strength). */
+  strength: number;
   iterations: number;
   sparsity: number;
 }

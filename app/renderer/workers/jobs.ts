@@ -6,7 +6,7 @@ import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/f
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { resample } from '../../../engine/dsp/resample.js';
 import { QuellError } from '../../../engine/errors.js';
-import { clipTrainOptions, LEARNED_ATOMS_WITH_PROFILE, MIN_CLIP_SECONDS } from '../../../engine/presets.js';
+import { clipTrainOptions, LEARNED_ATOMS_WITH_PROFILE, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
 import { denoiseAudio, separateAudio } from '../../../engine/separate/separate.js';
 import { analyzeAudio } from './analysis.js';
 import type { DenoiseJob, DictionarySummary, NoiseChoice, RunStats, SeparateJob, TrackShape, TrainJob } from './engine-api.js';
@@ -82,7 +82,7 @@ export function denoise(store: WorkerStore, job: DenoiseJob, out: JobOutput): Ru
     speech,
     noise,
     noiseLearnedAtoms: learned,
-    reductionDb: job.reductionDb ?? undefined,
+    ...strengthSettings(job.strength),
     iterations: job.iterations,
     sparsity: job.sparsity,
     onProgress: (f) => out.progress('denoising', f),

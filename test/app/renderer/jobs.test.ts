@@ -5,7 +5,7 @@ import { byteDifference } from '../../helpers/bytes.js';
 import { readWav } from '../../../engine/audio/wav.js';
 import { decodeDictionary } from '../../../engine/dictionary/format.js';
 import type { AudioData } from '../../../engine/audio/audio-data.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS } from '../../../engine/presets.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH } from '../../../engine/presets.js';
 import * as jobs from '../../../app/renderer/workers/jobs.js';
 import { WorkerStore } from '../../../app/renderer/workers/worker-store.js';
 import { quell, tempDir } from '../../helpers/cli.js';
@@ -47,7 +47,7 @@ describe('engine worker jobs', () => {
   it('denoises exactly as `quell denoise` does, down to the bytes of the 16-bit WAV', async () => {
     const store = storeWithExample();
     const c = collector();
-    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, reductionDb: null, iterations: 100, sparsity: 0.5 }, c.out);
+    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength: DEFAULT_STRENGTH, iterations: 100, sparsity: 0.5 }, c.out);
     expect(stats.blocks).toBe(2);
     expect([...c.tracks.keys()]).toEqual(['s', 'n']);
     expect([...c.analyses]).toEqual(['s', 'n']);
@@ -56,13 +56,21 @@ describe('engine worker jobs', () => {
     expect(byteDifference(bytes, await cli())).toBe('identical');
   });
 
+  it('maps a strength as `quell denoise --strength` does, down to the bytes', async () => {
+    for (const strength of [0.5, 1.5]) {
+      const store = storeWithExample();
+      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength, iterations: 100, sparsity: 0.5 }, collector().out);
+      expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--strength', String(strength)))).toBe('identical');
+    }
+  });
+
   it('learns a noise clip as `quell denoise --noise CLIP` does', async () => {
     const store = storeWithExample();
     jobs.openWav(store, 'clip', readFile(join(EXAMPLES, 'noise-clip.wav')), false, collector().out);
     const c = collector();
     const stats = jobs.denoise(
       store,
-      { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' }, reductionDb: null, iterations: 100, sparsity: 0.5 },
+      { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' }, strength: DEFAULT_STRENGTH, iterations: 100, sparsity: 0.5 },
       c.out,
     );
     expect(stats.clipAtoms).toBe(32);
@@ -73,7 +81,7 @@ describe('engine worker jobs', () => {
   it('refuses a clip shorter than a quarter second', () => {
     const store = storeWithExample();
     expect(() =>
-      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'orig', startSample: 0, endSample: 3200, label: 'sel' }, reductionDb: null, iterations: 5, sparsity: 0.5 }, collector().out),
+      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'orig', startSample: 0, endSample: 3200, label: 'sel' }, strength: DEFAULT_STRENGTH, iterations: 5, sparsity: 0.5 }, collector().out),
     ).toThrow(/the noise clip is 0\.20 s long; give at least 0\.25 s/);
   });
 

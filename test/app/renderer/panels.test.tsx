@@ -46,11 +46,13 @@ describe('DenoisePanel', () => {
     expect(q.onChange).toHaveBeenLastCalledWith({ noise: { mode: 'selection', start: 0.1, end: 0.6 } });
   });
 
-  it('maps the strength slider to a reduction limit and shows it', () => {
-    const p = denoisePanel({ settings: { ...DEFAULT_DENOISE, reductionDb: 20 } });
-    expect(screen.getByText('20 dB max')).toBeTruthy();
-    fireEvent.change(screen.getByRole('slider', { name: 'Strength' }), { target: { value: '7' } });
-    expect(p.onChange).toHaveBeenLastCalledWith({ reductionDb: null });
+  it('maps the strength slider to the strength steps and shows what the value does', () => {
+    const p = denoisePanel({ settings: { ...DEFAULT_DENOISE, strength: 0.5 } });
+    expect(screen.getByText('0.50 · floor 18 dB')).toBeTruthy();
+    const slider = screen.getByRole('slider', { name: 'Strength' }) as HTMLInputElement;
+    expect(slider.value).toBe('2');
+    fireEvent.change(slider, { target: { value: '9' } });
+    expect(p.onChange).toHaveBeenLastCalledWith({ strength: 2 });
   });
 
   it('picks a quality preset and runs; Run says Re-run once there are results, and waits while busy', () => {

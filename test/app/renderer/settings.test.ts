@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
 import { DEFAULT_SPARSITY } from '../../../engine/separate/model.js';
 import type { DictionaryEntry } from '../../../app/shared/ipc.js';
-import { DEFAULT_DENOISE, describeDenoise, noiseChoice, QUALITY_PRESETS, validSourceName } from '../../../app/renderer/state/settings.js';
+import { DEFAULT_DENOISE, describeDenoise, noiseChoice, QUALITY_PRESETS, STRENGTH_STEPS, strengthLabel, validSourceName } from '../../../app/renderer/state/settings.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 
 const library: DictionaryEntry[] = [
@@ -19,7 +19,7 @@ describe('the app uses the CLI\'s option mapping', () => {
   it('defaults to the CLI\'s defaults: bundled speech, the default learned noise atoms, no reduction limit, 100 iterations, sparsity 0.5', () => {
     expect(DEFAULT_DENOISE.speechId).toBe('bundled:speech');
     expect(noiseChoice(DEFAULT_DENOISE.noise, DEFAULT_DENOISE, 'orig', 16000)).toEqual({ mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS });
-    expect(DEFAULT_DENOISE.reductionDb).toBeNull();
+    expect(DEFAULT_DENOISE.strength).toBe(1);
     expect(QUALITY_PRESETS[DEFAULT_DENOISE.quality].iterations).toBe(100);
     expect(DEFAULT_DENOISE.sparsity).toBe(DEFAULT_SPARSITY);
   });
@@ -46,12 +46,27 @@ describe('noise settings', () => {
   });
 
   it('describes a run\'s settings by name', () => {
-    expect(describeDenoise({ ...DEFAULT_DENOISE, noise: { mode: 'dictionary', id: 'bundled:noise-rain' }, reductionDb: 20, quality: 'fast' }, library)).toEqual([
+    expect(describeDenoise({ ...DEFAULT_DENOISE, noise: { mode: 'dictionary', id: 'bundled:noise-rain' }, strength: 1.5, quality: 'fast' }, library)).toEqual([
       ['speech', 'general speech'],
       ['noise', 'rain noise'],
-      ['strength', '20 dB max'],
+      ['strength', '1.50 · noise +3.0 dB'],
       ['quality', 'Fast (25 it.)'],
       ['sparsity', '0.5'],
+    ]);
+  });
+
+  it('labels each strength step with what it does (closed forms: floor 0.5 (1 - s)^2, noise weight 4^(s - 1))', () => {
+    expect(STRENGTH_STEPS.map(strengthLabel)).toEqual([
+      '0.00 · floor 6 dB', // -20 log10(0.5)
+      '0.25 · floor 11 dB', // -20 log10(0.5 * 0.75^2) = 11.0
+      '0.50 · floor 18 dB', // 18.1
+      '0.75 · floor 30 dB', // 30.1
+      '0.90 · floor 46 dB', // 46.0
+      '1.00 · as estimated',
+      '1.25 · noise +1.5 dB',
+      '1.50 · noise +3.0 dB',
+      '1.75 · noise +4.5 dB',
+      '2.00 · noise +6.0 dB',
     ]);
   });
 

@@ -84,8 +84,12 @@ describe('FrameSolver', () => {
     expect(objective(live, V)).toBeLessThanOrEqual(objective(long, V) * 1.05);
   });
 
-  it.each([0, 0.25])('builds the masks softMasks builds from W_j h_j (floor %f) and reports the noise share', (floor) => {
-    const solver = new FrameSolver(model, () => jsKernels, 2, 0);
+  it.each([
+    [0, 1],
+    [0.25, 1],
+    [0, 0.25],
+  ])('builds the masks softMasks builds from W_j h_j (floor %f, speech weight %f) and reports the noise share', (floor, weight) => {
+    const solver = new FrameSolver(model, () => jsKernels, 2, 0, weight);
     const r = rng(9);
     for (let f = 0; f < BINS; f++) solver.ws.V[f] = r();
     solver.begin();
@@ -99,7 +103,7 @@ describe('FrameSolver', () => {
     }
     const speechSum = S.subarray(0, BINS).reduce((a, b) => a + b, 0);
     const noiseSum = S.subarray(BINS).reduce((a, b) => a + b, 0);
-    softMasks(S, 2, 1, BINS, 2, 0, floor);
+    softMasks(S, 2, 1, BINS, 2, 0, floor, weight);
     solver.floorGain = floor;
     solver.finish();
     for (let i = 0; i < 2 * BINS; i++) expect(solver.S[i]).toBeCloseTo(S[i], 5);
