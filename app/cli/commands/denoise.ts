@@ -5,9 +5,10 @@ import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
+import { clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
+import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
-import { expandInputs } from '../inputs.js';
+import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
 import { parseBits } from '../output.js';
 import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
@@ -27,6 +28,8 @@ Options:
   --noise NOISE          a .qdict, a bundled noise name (noise, rain, wind, ...), or a noise-only
                          recording to learn the noise from (repeatable; default: none, the noise is
                          learned from the recording itself)
+  --noise-from A-B       learn the noise from a noise-only stretch of the input itself, from A to B
+                         seconds (or m:ss); one input only. Combines with --noise
   --free-noise N         noise atoms learned on each 8 s block of the input (default: 32 without
                          --noise, 8 on top of it)
   --strength S           how much noise to remove, 0 to 2 (default 1, the model's own estimate):
@@ -76,6 +79,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     'out-dir': { type: 'string' },
     speech: { type: 'string' },
     noise: { type: 'string', multiple: true },
+    'noise-from': { type: 'string' },
     'free-noise': { type: 'string' },
     strength: { type: 'string' },
     reduction: { type: 'string' },
@@ -109,7 +113,10 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
   const noiseArgs = listOption(values, 'noise');
   const freeNoiseArg = numberOption(values, 'free-noise', 0, 512, true);
-  const freeNoise = freeNoiseArg ?? (noiseArgs.length ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS);
+  const noiseFrom = stringOption(values, 'noise-from');
+  const noiseRange = noiseFrom === undefined ? undefined : parseTimeRange(noiseFrom);
+  if (noiseRange && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${inputs.length}`);
+  const freeNoise = freeNoiseArg ?? (noiseArgs.length || noiseRange ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS);
   const bits = parseBits(stringOption(values, 'bits'));
   const jobs = numberOption(values, 'jobs', 1, 1024, true) ?? defaultJobs();
   const force = Boolean(values.force);
@@ -121,6 +128,16 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   for (const arg of noiseArgs) {
     const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
     noise.push(await resolveNoise(arg, speech, (f) => bar.update(f)));
+    bar.done();
+  }
+  if (noiseRange) {
+    const [start, end] = noiseRange;
+    const samples = await readMonoStretch(inputs[0], start, end, speech.sampleRate);
+    const seconds = samples.length / speech.sampleRate;
+    if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `--noise-from ${noiseFrom} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
+    const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
+    const label = `${basename(inputs[0])} ${start}-${end} s`;
+    noise.push(trainDictionary([{ name: label, samples }], { ...clipTrainOptions(speech, samples.length, label, 'quell denoise --noise-from'), onProgress: (f) => bar.update(f) }));
     bar.done();
   }
   if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');
