@@ -73,11 +73,20 @@ async function streamSection(): Promise<string> {
   return String(await mod.benchStream());
 }
 
-function targets(rows: QuellTiming[], hour: string | null): string {
+function targets(rows: QuellTiming[], hour: string | null, kernels: string, reference: string | null): string {
   const tenMin = rows.filter((r) => r.file.label === '10 min');
   const one = tenMin.find((r) => r.jobs === 1);
   const two = tenMin.find((r) => r.jobs === 2);
   const lines = ['## Targets', ''];
+  const wasm = /\| gemm [^|]+ \| ([\d.]+) GFLOP\/s/.exec(kernels);
+  if (wasm) lines.push(`- WASM solver kernels at least 25 GFLOP/s on one core: **${wasm[1]} GFLOP/s**, ${Number(wasm[1]) >= 25 ? 'met' : 'not met'}.`);
+  const ref = reference && /\| numpy reference \|[^|]+\| [\d.]+ \| [\d.]+ \| [\d.]+ \| ([\d.-]+) \|/.exec(reference);
+  const own = reference && /\| Quell default, 1 job \|[^|]+\| [\d.]+ \| ([\d.]+) \| [\d.]+ \| ([\d.-]+) \|/.exec(reference);
+  if (ref && own) {
+    const fast = Number(own[1]) >= 1;
+    const better = Number(own[2]) > Number(ref[1]);
+    lines.push(`- Quell's default on one core at least as fast as the numpy reference on the 60 s file, with better SI-SDR: speed ratio **${own[1]}**, ${fast ? 'met' : 'not met'}; SI-SDR **${own[2]}** against ${ref[1]} dB, ${better ? 'met' : 'not met'}.`);
+  }
   if (one && two) {
     const s = median(one.seconds) / median(two.seconds);
     lines.push(`- 2 jobs at least 1.7x faster than 1 job on the 10-minute file: **${s.toFixed(2)}x**, ${s >= 1.7 ? 'met' : 'not met'} (see the machine's parallel throughput above).`);
@@ -108,7 +117,8 @@ async function main(): Promise<void> {
     log('machine');
     sections.push(await machineSection());
     log('kernels');
-    sections.push(kernelSection());
+    const kernels = kernelSection();
+    sections.push(kernels);
     const sources = loadSources();
     const files = [
       writeMixture(dir, '10 s', sources.allSpeech, sources.noise, 10, 1),
@@ -118,14 +128,16 @@ async function main(): Promise<void> {
     const rows: QuellTiming[] = [];
     for (const file of files) rows.push(...(await timeDenoise(file, [1, 2], repeats, dir)));
     sections.push(`${rtfSection(rows, repeats)}\n\nAudio: ${sources.origin}. Load average after: ${await loadAverage()}.`);
+    let reference: string | null = null;
     if (!values['skip-reference']) {
       const sixty = files[1];
-      sections.push(await referenceSection(sources, sixty, rows.filter((r) => r.file === sixty), repeats, dir));
+      reference = await referenceSection(sources, sixty, rows.filter((r) => r.file === sixty), repeats, dir);
+      sections.push(reference);
     }
     const hour = values['skip-hour'] ? null : await hourSection(readWavFile(files[1].path).samples, dir, minutes);
     if (hour) sections.push(hour);
     sections.push(await streamSection());
-    sections.push(targets(rows, hour));
+    sections.push(targets(rows, hour, kernels, reference));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

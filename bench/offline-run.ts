@@ -43,10 +43,10 @@ export async function runQuell(args: string[]): Promise<ChildRun> {
 }
 
 /** Any command, timed; CPU and memory from GNU time when it is installed, else left at 0. */
-export function runChild(command: string, args: string[]): Promise<ChildRun> {
+export function runChild(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));

@@ -4,6 +4,7 @@
  * 48 kHz stereo in bounded memory. Each function returns a Markdown section; bench/index.ts runs them.
  */
 import { spawnSync } from 'node:child_process';
+import { DEFAULT_LEARNED_NOISE_ATOMS } from '../engine/presets.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export function rtfSection(rows: QuellTiming[], repeats: number): string {
   const lines = [
     '## Denoising speed (`quell denoise`, default settings)',
     '',
-    `16 kHz mono 16-bit, the bundled speech dictionary and 16 noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, jobs 1 and 2 interleaved. *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
+    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, jobs 1 and 2 interleaved. *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
     '',
     '| file | jobs | processing s | RTF | wall s | CPU s | speed-up (processing) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -117,6 +118,8 @@ const score = (clean: Float32Array, path: string): number => {
   return siSdr(clean, est);
 };
 
+const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
 /** The numpy reference against Quell on the same 60 s mixture: speed ratio and SI-SDR. */
 export async function referenceSection(sources: Sources, file: BenchFile, quell: QuellTiming[], repeats: number, dir: string): Promise<string> {
   const head = ['## Against the numpy reference (`shared/eval/ref_nmf.py`), 60 s file', ''];
@@ -127,7 +130,8 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
   const refOut = join(dir, 'ref.out.wav');
   const ref = { processing: [] as number[], wall: [] as number[] };
   for (let r = 0; r < repeats; r++) {
-    const run = await runChild('python3', [REF, 'denoise', file.path, refOut, '--speech', dicts.speech, '--noise', dicts.noise, '-v']);
+    // One BLAS thread: the comparison is one core against one core (Quell's 1-job row).
+    const run = await runChild('python3', [REF, 'denoise', file.path, refOut, '--speech', dicts.speech, '--noise', dicts.noise, '-v'], ONE_BLAS_THREAD);
     if (run.code !== 0) throw new Error(`ref_nmf.py denoise failed: ${run.stderr.trim()}`);
     const t = /stft ([\d.]+) s, solve ([\d.]+) s, mask\+istft ([\d.]+) s/.exec(run.stderr);
     if (!t) throw new Error(`ref_nmf.py printed no timings: ${run.stderr.trim()}`);
@@ -165,17 +169,17 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
     '',
     '| system | settings | processing s | ratio | wall s | SI-SDR dB |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
-    `| numpy reference | speech 64 + noise 64 atoms, 1024/256, 100 iterations, whole file at once; numpy's BLAS may use every core | ${f2(refS)} | 1.00 | ${f2(median(ref.wall))} | ${f2(score(clean, refOut))} |`,
+    `| numpy reference | speech 64 + noise 64 atoms, 1024/256, 100 iterations, whole file at once; one BLAS thread | ${f2(refS)} | 1.00 | ${f2(median(ref.wall))} | ${f2(score(clean, refOut))} |`,
   ];
   for (const q of quell) {
     const s = median(q.seconds);
-    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''} | speech 64 + 16 learned noise atoms per 8 s block, 512/128, up to 100 iterations (tolerance 1e-4), leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
+    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''} | speech 64 + ${DEFAULT_LEARNED_NOISE_ATOMS} learned noise atoms per 8 s block, 512/128, up to 100 iterations (tolerance 1e-4), leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
   }
   const m = median(matchedTimes);
   rows.push(`| Quell, matched settings, 1 job | dictionaries trained as the reference's (64 + 64, 1024/256, sparsity 0.1), sparsity 0.1, exactly 100 iterations, no leak removal, no learned atoms | ${f2(m)} | ${f2(refS / m)} | | ${f2(score(clean, matchedOut))} |`);
   rows.push(
     '',
-    "Matched: STFT size and hop, atoms, sparsity, β = 1, iteration count, mask power 2, dictionaries' training data and settings (Quell drops no silent frames here either; its trainer is its own, so the atoms differ). Not matched: Quell solves 8 s blocks (the same work per frame; memory bounded) where the reference factorises the whole file; Quell normalises magnitudes per block, the reference per file; Quell's processing includes reading and writing the files and a worker thread, the reference's figure is its own stft + solve + mask/istft timings (its file I/O and Python start-up are in its wall time). Its BLAS may use more than one thread.",
+    "Matched: STFT size and hop, atoms, sparsity, β = 1, iteration count, mask power 2, dictionaries' training data and settings (Quell drops no silent frames here either; its trainer is its own, so the atoms differ). Not matched: Quell solves 8 s blocks (the same work per frame; memory bounded) where the reference factorises the whole file; Quell normalises magnitudes per block, the reference per file; Quell's processing includes reading and writing the files and a worker thread, the reference's figure is its own stft + solve + mask/istft timings (its file I/O and Python start-up are in its wall time). Its BLAS runs on one thread (OPENBLAS_NUM_THREADS=1 and the like).",
   );
   return rows.join('\n');
 }

@@ -18,8 +18,9 @@ async function run(): Promise<number> {
   const clean = read(example('clean.wav'));
   const noisy = read(example('noisy.wav'));
   const runs: [string, string, string[]][] = [
-    ['bundled dictionaries', 'noisy.clean.wav', []],
-    ['+ 1 s noise-only clip', 'noisy.clip.clean.wav', ['--noise', example('noise-clip.wav')]],
+    ['default (noise learned on the recording)', 'noisy.clean.wav', []],
+    ['--noise-from 0-0.45 (its noise-only start)', 'noisy.lead.clean.wav', ['--noise-from', '0-0.45']],
+    ['--noise noise-clip.wav (1 s of the noise)', 'noisy.clip.clean.wav', ['--noise', example('noise-clip.wav')]],
   ];
   const rows = [['input', siSdr(clean, noisy), stoi(clean, noisy, 16000), 'examples/noisy.wav'] as const];
   const out: (readonly [string, number, number, string])[] = [...rows];
@@ -33,10 +34,10 @@ async function run(): Promise<number> {
     out.push([`${label} (${(ms / 1000).toFixed(1)} s)`, siSdr(clean, y), stoi(clean, y, 16000), `out/demo/${file}`]);
   }
   console.log(`Quell demo: ${(noisy.length / 16000).toFixed(1)} s of held-out speech in held-out river noise, 0 dB\n`);
-  console.log(`${'system'.padEnd(34)} ${'SI-SDR'.padStart(8)} ${'gain'.padStart(7)} ${'STOI'.padStart(6)}  file`);
+  console.log(`${'system'.padEnd(52)} ${'SI-SDR'.padStart(8)} ${'gain'.padStart(7)} ${'STOI'.padStart(6)}  file`);
   for (const [label, s, t, file] of out) {
     const gain = s - out[0][1];
-    console.log(`${label.padEnd(34)} ${s.toFixed(2).padStart(8)} ${`${gain >= 0 ? '+' : ''}${gain.toFixed(2)}`.padStart(7)} ${t.toFixed(3).padStart(6)}  ${file}`);
+    console.log(`${label.padEnd(52)} ${s.toFixed(2).padStart(8)} ${`${gain >= 0 ? '+' : ''}${gain.toFixed(2)}`.padStart(7)} ${t.toFixed(3).padStart(6)}  ${file}`);
   }
   return 0;
 }

@@ -69,6 +69,9 @@ export class BlockSolver {
   private readonly energy: Float32Array;
   private readonly order: Uint32Array;
   private readonly smoothScratch: Float32Array;
+  /** Raised-cosine weights over time, and one row of sums (double, as the scalar sums were). */
+  private smoothWeights = new Float64Array(0);
+  private readonly smoothRow: Float64Array;
 
   constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels?: KernelFactory) {
     this.model = model;
@@ -81,6 +84,7 @@ export class BlockSolver {
     this.energy = new Float32Array(maxFrames);
     this.order = new Uint32Array(maxFrames);
     this.smoothScratch = new Float32Array(maxFrames * model.bins);
+    this.smoothRow = new Float64Array(model.bins);
   }
 
   solve(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
@@ -158,29 +162,38 @@ export class BlockSolver {
   /** Box mean of a mask over +-dt frames and +-df bins (masks of all sources smoothed alike keep summing to one). */
   private smooth(M: Float32Array, frames: number, bins: number, dt: number, df: number): void {
     const tmp = this.smoothScratch;
-    for (let t = 0; t < frames; t++) {
-      for (let f = 0; f < bins; f++) {
-        let sum = 0;
-        let n = 0;
-        for (let u = Math.max(0, f - df); u <= Math.min(bins - 1, f + df); u++) {
-          sum += M[t * bins + u];
-          n++;
+    if (df === 0) {
+      tmp.set(M.subarray(0, frames * bins));
+    } else {
+      for (let t = 0; t < frames; t++) {
+        for (let f = 0; f < bins; f++) {
+          let sum = 0;
+          let n = 0;
+          for (let u = Math.max(0, f - df); u <= Math.min(bins - 1, f + df); u++) {
+            sum += M[t * bins + u];
+            n++;
+          }
+          tmp[t * bins + f] = sum / n;
         }
-        tmp[t * bins + f] = sum / n;
       }
     }
-    // Over time, a raised-cosine window: no box-filter ripple across a syllable.
+    // Over time, a raised-cosine window: no box-filter ripple across a syllable. Weights once per
+    // call, sums row by row (the same additions in the same order as a per-bin loop).
+    if (this.smoothWeights.length < 2 * dt + 1) this.smoothWeights = new Float64Array(2 * dt + 1);
+    const weights = this.smoothWeights;
+    for (let d = -dt; d <= dt; d++) weights[d + dt] = 0.5 + 0.5 * Math.cos((Math.PI * d) / (dt + 1));
+    const acc = this.smoothRow;
     for (let t = 0; t < frames; t++) {
-      for (let f = 0; f < bins; f++) {
-        let sum = 0;
-        let n = 0;
-        for (let u = Math.max(0, t - dt); u <= Math.min(frames - 1, t + dt); u++) {
-          const w = 0.5 + 0.5 * Math.cos((Math.PI * (u - t)) / (dt + 1));
-          sum += w * tmp[u * bins + f];
-          n += w;
-        }
-        M[t * bins + f] = sum / n;
+      acc.fill(0, 0, bins);
+      let n = 0;
+      for (let u = Math.max(0, t - dt); u <= Math.min(frames - 1, t + dt); u++) {
+        const w = weights[u - t + dt];
+        const row = u * bins;
+        for (let f = 0; f < bins; f++) acc[f] += w * tmp[row + f];
+        n += w;
       }
+      const out = t * bins;
+      for (let f = 0; f < bins; f++) M[out + f] = acc[f] / n;
     }
   }
 
