@@ -122,7 +122,7 @@ describe('quell (CLI)', () => {
   });
 
   it('gives one line, no stack trace, for bad input and bad options', async () => {
-    const missing = await quell('denoise', '/nonexistent/x.wav', '-o', '/tmp/y.wav');
+    const missing = await quell('denoise', '/nonexistent/x.wav', '-o', join(tempDir(), 'y.wav'));
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/^quell: cannot read \/nonexistent\/x\.wav: no such file/);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
