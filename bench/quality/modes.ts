@@ -57,16 +57,22 @@ export const QUELL_MODES: QuellMode[] = [
 
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
- * (speech/noise come from the fold; "clip": true adds the clip dictionary).
+ * (speech/noise come from the fold; "clip": true adds the clip dictionary, "general": true the fold's general noise dictionary).
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean }>;
-  return Object.entries(specs).map(([name, { clip, ...options }]) => ({
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean; general?: boolean }>;
+  return Object.entries(specs).map(([name, { clip, general, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, ...options })}`,
+    description: `experimental: ${JSON.stringify({ clip, general, ...options })}`,
     run: (noisy, ctx) =>
-      denoiseAudio(noisy, { speech: ctx.speech, noise: clip ? clipDictionary(ctx) : [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels, ...options }).speech,
+      denoiseAudio(noisy, {
+        speech: ctx.speech,
+        noise: [...(clip ? [clipDictionary(ctx)] : []), ...(general ? [ctx.noise] : [])],
+        noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS,
+        kernels: ctx.kernels,
+        ...options,
+      }).speech,
   }));
 }

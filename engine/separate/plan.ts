@@ -1,6 +1,7 @@
 import { check } from '../errors.js';
 import type { SolveSettings } from './block-solver.js';
-import { buildSeparationModel, type SeparationModel } from './model.js';
+import { LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
+import { buildSeparationModel, DEFAULT_SPARSITY, type SeparationModel } from './model.js';
 import type { DenoiseOptions, SeparateOptions } from './separate.js';
 
 /**
@@ -66,11 +67,13 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
 /** A denoiser's options as a two-source separation: speech (the target) and noise. */
 export function denoiseSources(options: DenoiseOptions): SeparateOptions {
   const list = <T>(d: T | T[]): T[] => (Array.isArray(d) ? d : [d]);
+  const noise = list(options.noise);
+  const noiseSparsity = options.noiseSparsity ?? (noise.length === 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
   return {
     ...options,
     sources: [
       { name: 'speech', dictionaries: list(options.speech), sparsity: options.speechSparsity },
-      { name: 'noise', dictionaries: list(options.noise), learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: options.noiseSparsity },
+      { name: 'noise', dictionaries: noise, learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: noiseSparsity },
     ],
     target: 'speech',
   };
