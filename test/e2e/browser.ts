@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
@@ -32,6 +33,30 @@ export async function startWebServer(): Promise<{ url: string; close(): Promise<
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...extraArgs] });
+}
+
+/**
+ * For one test file: the web build's server and a Chromium (with the flags `browserArgs()` gives,
+ * read when they start, so an earlier beforeAll can prepare what they name), started before the
+ * file's tests and closed after them. `open()` opens the app in a fresh context.
+ */
+export function useApp(browserArgs: () => string[] = () => []): { open(): ReturnType<typeof openApp> } {
+  let server: Awaited<ReturnType<typeof startWebServer>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startWebServer();
+    browser = await launch(browserArgs());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open: () => {
+      if (!browser || !server) throw new Error('useApp: the browser is not running (called outside a test?)');
+      return openApp(browser, server.url);
+    },
+  };
 }
 
 /** A page with downloads accepted, a 1440x900 window, and every main-thread long task recorded. */

@@ -1,24 +1,13 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLES, pickFile, playhead, runDenoise, waitIdle, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('2. denoise with the bundled dictionaries', () => {
   it('denoises in the worker into three tracks, cancels a run, and switches A/B without losing the playhead', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
 

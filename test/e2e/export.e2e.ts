@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readWav } from '../../engine/audio/wav.js';
 import { siSdr } from '../../engine/metrics/si-sdr.js';
 import { quell, tempDir } from '../helpers/cli.js';
 import { download, EXAMPLES, FIXTURES, pickFile, runDenoise, waitIdle, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const wav = (bytes: Uint8Array) => readWav(bytes);
 const clean = wav(new Uint8Array(readFileSync(join(EXAMPLES, 'clean.wav')))).channels[0];
@@ -43,7 +33,7 @@ async function exportTake(page: Page, take: number) {
 
 describe('5. export', () => {
   it('exports clean speech and noise as WAV like the input, scoring what the CLI scores (SI-SDR within 0.1 dB)', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
     const input = wav(noisyBytes);

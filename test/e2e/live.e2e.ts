@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../engine/audio/wav.js';
 import { resample } from '../../engine/dsp/resample.js';
 import { mixAtSnr } from '../../engine/metrics/active-level.js';
@@ -9,10 +8,9 @@ import { siSdr } from '../../engine/metrics/si-sdr.js';
 import { tempDir } from '../helpers/cli.js';
 import { bestCircularLag, rotate } from './align.js';
 import { download, FIXTURES } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
+let mic: string;
 let clean: Float32Array;
 let noisy: Float32Array;
 
@@ -22,15 +20,10 @@ beforeAll(async () => {
   const noise = readWav(new Uint8Array(readFileSync(join(FIXTURES, 'e2e', 'noise.wav')))).channels[0];
   clean = speech;
   noisy = mixAtSnr(speech, noise, 0, 16000).noisy;
-  const mic = join(tempDir(), 'live-noisy.wav');
+  mic = join(tempDir(), 'live-noisy.wav');
   writeFileSync(mic, writeWav({ sampleRate: 16000, channels: [noisy] }, { bits: 16, dither: false }));
-  server = await startWebServer();
-  browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`]);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp(() => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`]);
 
 /**
  * SI-SDR of a recording against the clean reference the fake microphone loops. Aligned half a
@@ -72,7 +65,7 @@ function alignedSiSdr(recording: Float32Array, rate: number, alignTo: Float32Arr
 
 describe('7. live preview', () => {
   it('denoises a (fake) microphone in an AudioWorklet, with meters, load and a measured latency', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await page.getByRole('tab', { name: 'Live' }).click();
     await expect(page.getByRole('note').textContent()).resolves.toMatch(/Use headphones/);
     await page.getByRole('button', { name: 'Start live preview' }).click();

@@ -1,14 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../engine/audio/wav.js';
 import { tempDir } from '../helpers/cli.js';
 import { EXAMPLES, pickFile, waitIdle, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
 let longFile: string;
 const SECONDS = 3600;
 
@@ -19,18 +16,15 @@ beforeAll(async () => {
   for (let i = 0; i < hour.length; i += unit.length) hour.set(unit.subarray(0, Math.min(unit.length, hour.length - i)), i);
   longFile = join(tempDir(), 'one-hour.wav');
   writeFileSync(longFile, writeWav({ sampleRate: 16000, channels: [hour] }, { bits: 16, dither: false }));
-  server = await startWebServer();
-  browser = await launch();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+const app = useApp();
+afterAll(() => {
   if (longFile) rmSync(longFile, { force: true });
 });
 
 describe('a 1-hour file', () => {
   it('opens and denoises with no main-thread task over 50 ms', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     // A second probe beside the longtask observer: the largest gap between animation frames.
     // (Paused while the test takes a screenshot, which holds frames back by itself.)
     await page.evaluate(() => {

@@ -1,24 +1,13 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dropFile, EXAMPLES, FIXTURES, pickFile, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('1. open a recording', () => {
   it('opens the bundled noisy example by drag and drop and shows its waveform and spectrogram', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await screenshot(page, '01-empty');
     await dropFile(page, join(EXAMPLES, 'noisy.wav'), '[data-testid="drop-zone"]');
     await waitOpened(page, 'noisy.wav');
@@ -41,7 +30,7 @@ describe('1. open a recording', () => {
   });
 
   it('opens WAV, FLAC, MP3 and Ogg files with the file picker', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
     await pickFile(page, join(FIXTURES, 'audio', 'tones-44k-stereo.flac'));

@@ -1,26 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readWav } from '../../engine/audio/wav.js';
 import { download, EXAMPLES, pickFile, waitIdle, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('4. separate with two or more dictionaries', () => {
   it('separates into one track per source, solos and mutes them, and exports each', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
     await page.getByRole('tab', { name: 'Separate' }).click();

@@ -1,26 +1,15 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLES, FIXTURES, pickFile, runDenoise, waitIdle, waitOpened } from './app.js';
-import { launch, openApp, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
 const SPEECH = join(FIXTURES, 'e2e', 'speech.wav');
-
-beforeAll(async () => {
-  server = await startWebServer();
-  // The fake microphone plays the held-out speaker's recording.
-  browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH}`]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The fake microphone plays the held-out speaker's recording.
+const app = useApp(() => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH}`]);
 
 describe('6. train a dictionary', () => {
   it('trains from a file and the microphone with a live objective plot, keeps it in the library across a reload, and denoises with it', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await page.getByRole('tab', { name: 'Train' }).click();
     await pickFile(page, SPEECH, page.getByRole('button', { name: 'Add files…' }));
     await page.getByTestId('recordings').getByText('speech.wav').waitFor();

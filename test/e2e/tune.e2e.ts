@@ -1,25 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLES, pickFile, runDenoise, waitOpened } from './app.js';
-import { launch, openApp, ROOT, screenshot, startWebServer } from './browser.js';
+import { screenshot, useApp } from './browser.js';
 
-let server: Awaited<ReturnType<typeof startWebServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('3. tune and re-run', () => {
   it('learns the noise from a selection, changes strength and quality, re-runs, and compares takes with their settings', async () => {
-    const { page, errors, context } = await openApp(browser, server.url);
+    const { page, errors, context } = await app.open();
     await pickFile(page, join(EXAMPLES, 'noisy.wav'));
     await waitOpened(page, 'noisy.wav');
     await runDenoise(page, 1);
