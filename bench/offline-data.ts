@@ -10,6 +10,7 @@ import { resample } from '../engine/dsp/resample.js';
 import { WavFileWriter } from '../engine/node/wav-file-writer.js';
 import { mixAtSnr } from './quality/mixture.js';
 import { quantise16, RATE, readWavFile, writeWav16 } from './quality/pcm16.js';
+import { createRandom } from '../engine/util/random.js';
 
 export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const DATA = resolve(REPO, '..', 'shared', 'data');
@@ -77,18 +78,6 @@ function loop(x: Float32Array, n: number): Float32Array {
   return out;
 }
 
-/** mulberry32: the same mixtures on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface BenchFile {
   label: string;
   path: string;
@@ -100,7 +89,7 @@ export interface BenchFile {
 /** A mixture of `seconds` (0.5 s of it noise-only lead-in), written as 16 kHz 16-bit mono. */
 export function writeMixture(dir: string, label: string, speech: Float32Array, noise: Float32Array, seconds: number, seed: number): BenchFile {
   const lead = 0.5;
-  const mix = mixAtSnr(loop(speech, Math.round((seconds - lead) * RATE)), noise, 5, seeded(seed), lead);
+  const mix = mixAtSnr(loop(speech, Math.round((seconds - lead) * RATE)), noise, 5, createRandom(seed), lead);
   const path = join(dir, `${label}.wav`);
   writeWav16(path, mix.noisy);
   return { label, path, seconds: mix.noisy.length / RATE, clean: mix.clean };
@@ -114,7 +103,7 @@ export async function writeLongStereo(path: string, mixture16k: Float32Array, mi
   const rate = 48000;
   const n = 60 * rate;
   const l = resample(loop(mixture16k, 60 * RATE), RATE, rate).subarray(0, n);
-  const random = seeded(7);
+  const random = createRandom(7);
   const r = new Float32Array(n);
   for (let i = 0; i < n; i++) r[i] = 0.7 * l[i] + 0.003 * (random() - random());
   const writer = await WavFileWriter.create(path, { sampleRate: rate, channels: 2, bits: 16, dither: false, expectedFrames: minutes * n, force: true });

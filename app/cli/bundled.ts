@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QuellError } from '../../engine/errors.js';
+import type { Manifest } from '../shared/manifest.js';
 
 /** The package root: the nearest folder above this module holding package.json and dictionaries/. */
 export function packageRoot(): string {
@@ -12,21 +13,6 @@ export function packageRoot(): string {
     if (up === dir) throw new QuellError('E_IO', 'cannot find the bundled dictionaries folder');
     dir = up;
   }
-}
-
-export interface ManifestEntry {
-  file: string;
-  kind: 'speech' | 'noise';
-  label: string;
-  atoms: number;
-  description: string;
-  /** Recordings the dictionary was trained on. */
-  trainedOn: string[];
-}
-
-export interface Manifest {
-  defaults: { speech: string; noise: string };
-  dictionaries: Record<string, ManifestEntry>;
 }
 
 export function readManifest(): { root: string; manifest: Manifest } {

@@ -3,15 +3,8 @@ import { join } from 'node:path';
 import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/format.js';
 import { writeFileAtomic } from '../../../engine/node/atomic-write.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
+import type { Manifest } from '../../shared/manifest.js';
 import { bytes, fail, isRecord, text } from './validate.js';
-
-interface ManifestEntry {
-  file: string;
-  kind: 'speech' | 'noise';
-  label: string;
-  atoms: number;
-  description: string;
-}
 
 const USER_FILE = /^[a-z0-9][a-z0-9._-]{0,120}\.qdict$/;
 const MAX_DICTIONARY_BYTES = 64 * 1024 * 1024;
@@ -29,8 +22,8 @@ export class DictionaryLibrary {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async manifest(): Promise<Record<string, ManifestEntry>> {
-    const m = JSON.parse(await readFile(join(this.bundledDir, 'manifest.json'), 'utf8')) as { dictionaries: Record<string, ManifestEntry> };
+  private async manifest(): Promise<Manifest['dictionaries']> {
+    const m = JSON.parse(await readFile(join(this.bundledDir, 'manifest.json'), 'utf8')) as Manifest;
     return m.dictionaries;
   }
 

@@ -3,6 +3,7 @@ import type { TimeRange } from '../audio/player.js';
 import type { TrackRecord } from '../audio/track-store.js';
 import { magmaLut } from '../view/colormap.js';
 import { renderSpectrogram, type DbRange } from '../view/spectrogram-render.js';
+import { fitCanvas } from '../view/canvas-size.js';
 
 interface Props {
   record: TrackRecord | undefined;
@@ -27,14 +28,9 @@ export function SpectrogramCanvas({ record, view, width, height, range }: Props)
   const ref = useRef<HTMLCanvasElement>(null);
   const analysis = record?.analysis ?? null;
   useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(width * dpr);
-    const h = Math.round(height * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
+    const fitted = fitCanvas(ref.current, width, height);
+    if (!fitted) return;
+    const { ctx, w, h } = fitted;
     if (!analysis || !record) {
       ctx.fillStyle = '#0d0f12';
       ctx.fillRect(0, 0, w, h);

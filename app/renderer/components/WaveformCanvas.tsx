@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TrackRecord } from '../audio/track-store.js';
 import type { TimeRange } from '../audio/player.js';
 import { waveformColumns } from '../view/waveform-render.js';
+import { fitCanvas } from '../view/canvas-size.js';
 
 interface Props {
   record: TrackRecord | undefined;
@@ -18,14 +19,9 @@ export function WaveformCanvas({ record, view, width, height, color, complete }:
   const analysis = record?.analysis ?? null;
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(width * dpr);
-    const h = Math.round(height * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
+    const fitted = fitCanvas(ref.current, width, height);
+    if (!fitted) return;
+    const { ctx, w, h } = fitted;
     ctx.fillStyle = '#0d0f12';
     ctx.fillRect(0, 0, w, h);
     const mid = h / 2;

@@ -1,18 +1,11 @@
 import type { DictionaryEntry } from '../../shared/ipc.js';
-
-interface ManifestEntry {
-  file: string;
-  kind: 'speech' | 'noise';
-  label: string;
-  atoms: number;
-  description: string;
-}
+import type { Manifest } from '../../shared/manifest.js';
 
 /** The bundled dictionaries as the web build serves them (dictionaries/manifest.json beside index.html). */
 export async function fetchBundledList(base = './dictionaries/'): Promise<DictionaryEntry[]> {
   const res = await fetch(`${base}manifest.json`);
   if (!res.ok) throw new Error(`cannot load the bundled dictionaries (HTTP ${res.status})`);
-  const manifest = (await res.json()) as { dictionaries: Record<string, ManifestEntry> };
+  const manifest = (await res.json()) as Manifest;
   return Object.entries(manifest.dictionaries).map(([name, e]) => ({
     id: `bundled:${name}`,
     origin: 'bundled',

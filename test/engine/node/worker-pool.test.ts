@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
-import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { BlockWorkerPool } from '../../../engine/node/worker-pool.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { separateAudioAsync } from '../../../engine/separate/separate-async.js';
 import { separateAudio } from '../../../engine/separate/separate.js';
+import { bandDictionaries } from '../../helpers/band-dictionaries.js';
 import { add, bandSource, scale } from '../../helpers/signals.js';
 
 // The pool runs the built engine (dist/, from `npx tsc -b`, which `npm test` runs first).
@@ -13,9 +13,7 @@ let lowDict: Dictionary;
 let highDict: Dictionary;
 
 beforeAll(() => {
-  const n = 3 * RATE;
-  lowDict = trainDictionary([{ name: 'low', samples: bandSource(n, RATE, 200, 1500, 37, 1.3, 1) }], { kind: 'speech', atoms: 8, iterations: 30, seed: 1 });
-  highDict = trainDictionary([{ name: 'high', samples: bandSource(n, RATE, 3000, 6000, 53, 0.7, 2) }], { kind: 'noise', atoms: 8, iterations: 30, seed: 2 });
+  ({ low: lowDict, high: highDict } = bandDictionaries(RATE, 3, 8, 30));
 });
 
 const options = () => ({ ...denoiseSources({ speech: lowDict, noise: highDict, noiseLearnedAtoms: 4 }), iterations: 15, blockSeconds: 0.5 });

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
-import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { QuellError } from '../../../engine/errors.js';
 import type { BlockJob } from '../../../engine/separate/block-solver.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
@@ -8,6 +7,7 @@ import { driveSeparator, inThreadSolver, separateAudioAsync, type SolveJob } fro
 import { separateAudio } from '../../../engine/separate/separate.js';
 import { Separator } from '../../../engine/separate/separator.js';
 import { rng } from '../../helpers/random.js';
+import { bandDictionaries } from '../../helpers/band-dictionaries.js';
 import { add, bandSource, scale } from '../../helpers/signals.js';
 
 const RATE = 16000;
@@ -15,9 +15,7 @@ let lowDict: Dictionary;
 let highDict: Dictionary;
 
 beforeAll(() => {
-  const n = 3 * RATE;
-  lowDict = trainDictionary([{ name: 'low', samples: bandSource(n, RATE, 200, 1500, 37, 1.3, 1) }], { kind: 'speech', atoms: 8, iterations: 30, seed: 1 });
-  highDict = trainDictionary([{ name: 'high', samples: bandSource(n, RATE, 3000, 6000, 53, 0.7, 2) }], { kind: 'noise', atoms: 8, iterations: 30, seed: 2 });
+  ({ low: lowDict, high: highDict } = bandDictionaries(RATE, 3, 8, 30));
 });
 
 /** Resolves every job after a seeded random delay, so jobs finish out of order. */

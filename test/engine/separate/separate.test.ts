@@ -3,6 +3,7 @@ import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { siSdr } from '../../../engine/metrics/si-sdr.js';
 import { denoiseAudio, separateAudio } from '../../../engine/separate/separate.js';
+import { bandDictionaries } from '../../helpers/band-dictionaries.js';
 import { add, bandSource, scale } from '../../helpers/signals.js';
 import { gaussian, maxRelError } from '../../helpers/random.js';
 
@@ -12,9 +13,7 @@ let highDict: Dictionary;
 
 beforeAll(() => {
   // Dictionaries from other excerpts (other seeds) than the test signals.
-  const n = 4 * RATE;
-  lowDict = trainDictionary([{ name: 'low', samples: bandSource(n, RATE, 200, 1500, 37, 1.3, 1) }], { kind: 'speech', atoms: 12, iterations: 60, seed: 1 });
-  highDict = trainDictionary([{ name: 'high', samples: bandSource(n, RATE, 3000, 6000, 53, 0.7, 2) }], { kind: 'noise', atoms: 12, iterations: 60, seed: 2 });
+  ({ low: lowDict, high: highDict } = bandDictionaries(RATE, 4, 12, 60));
 });
 
 describe('separateAudio', () => {
