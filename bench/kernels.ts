@@ -80,7 +80,7 @@ function elementwiseCase(label: string, kind: 'shiftDivide' | 'updateKl', frames
     // Repeated calls move L by eps per call; num = den keeps H's update ratio at 1, so H stays put.
     if (kind === 'shiftDivide') return time(() => kernels.shiftDivide(X, Y, 1e-9, count, Z));
     for (let i = 0; i < count; i++) Y[i] = Z[i % cols];
-    return time(() => kernels.updateKl(X, Y, Z, frames, cols, 0, 1e-15));
+    return time(() => kernels.updateKl(X, Y, Z, frames, cols, 0, 1e-15, 0));
   };
   const wasmMs = ms(factory(3 * count));
   const jsMs = ms(jsKernels);

@@ -1,5 +1,6 @@
 import { check, QuellError } from '../errors.js';
 import { dot1, dot4, dotLerp, fold1, fold4, foldRow, gcd, planBank } from './resample-kernel.js';
+import { createFirBackend, type FirBackend } from './resample-wasm.js';
 
 /** Lowest and highest sample rates accepted, in Hz. */
 export const MIN_SAMPLE_RATE = 1000;
@@ -14,6 +15,11 @@ export interface ResamplerOptions {
    * and so the CPU cost and the look-ahead, grow in proportion to (stopbandDb - 7.95).
    */
   stopbandDb?: number;
+  /**
+   * 'auto' (default): the WebAssembly SIMD kernel where the runtime has it, for exact banks; 'js':
+   * always the plain-JS kernels (the reference). The two agree to float64 rounding.
+   */
+  kernel?: 'auto' | 'js';
 }
 
 /**
@@ -50,6 +56,8 @@ export class Resampler {
   readonly outRate: number;
   /** Input samples of look-ahead needed after floor(j inRate / outRate) before output j is produced. */
   readonly lookaheadInput: number;
+  /** The kernel that computes the outputs: 'wasm-simd' or 'js' (interpolated tables, equal rates, no SIMD). */
+  readonly kernelName: 'wasm-simd' | 'js';
 
   private readonly L: number; // output samples per cycle of the reduced ratio (= number of phases)
   private readonly M: number; // input samples per cycle of the reduced ratio
@@ -65,6 +73,7 @@ export class Resampler {
   private readonly halfZero: Float64Array;
   private readonly halfMid: Float64Array;
   private readonly hist: Float64Array; // input history, from the next output's first tap on
+  private readonly fir: FirBackend | null; // the SIMD kernel and its memory (holding coef and hist), if any
   private fill = 0; // valid samples in hist
   private pos = 0; // hist index of the next output's first tap
   private phase = 0; // the next output's fractional position, in 1/L of an input sample
@@ -102,10 +111,17 @@ export class Resampler {
       this.halfZero = new Float64Array(0);
       this.halfMid = new Float64Array(0);
       this.hist = new Float64Array(0);
+      this.fir = null;
+      this.kernelName = 'js';
       this.lookaheadInput = 0;
     } else {
       const bank = planBank(inRate, outRate, stopbandDb);
-      this.coef = bank.coef;
+      const histLength = bank.taps + BLOCK_SAMPLES;
+      // One produce step writes at most this many outputs (its input span is below histLength).
+      const stepOutputs = Math.ceil((histLength * this.L) / this.M) + 2;
+      this.fir = !bank.interpolated && options.kernel !== 'js' ? createFirBackend(bank.coef, histLength, stepOutputs) : null;
+      this.coef = this.fir ? this.fir.coef : bank.coef;
+      this.kernelName = this.fir ? 'wasm-simd' : 'js';
       this.taps = bank.taps;
       this.firstTap = bank.firstTap;
       this.interpolated = bank.interpolated;
@@ -117,7 +133,7 @@ export class Resampler {
       this.halfMid = exact && this.L % 2 === 0 ? foldRow(bank, this.L / 2, 1) : new Float64Array(0);
       // The history never needs more than one filter span plus one block: after each block the
       // samples before the next output's first tap are dropped, and fewer than `taps` remain.
-      this.hist = new Float64Array(bank.taps + BLOCK_SAMPLES);
+      this.hist = this.fir ? this.fir.hist : new Float64Array(histLength);
     }
     this.reset();
   }
@@ -251,6 +267,7 @@ export class Resampler {
    * Symmetric rows take the folded kernels: one multiply per pair of taps.
    */
   private produceExact(out: Float32Array, at: number, count: number): void {
+    if (this.fir) return this.produceSimd(this.fir, out, at, count);
     const { L, M, taps, coef, hist, stepWhole, stepPhase, halfZero, halfMid } = this;
     const groups = Math.min(L, count);
     const centre = -this.firstTap; // hist offset of tap k = 0 from an output's first tap
@@ -279,6 +296,25 @@ export class Resampler {
         p++;
       }
     }
+  }
+
+  /** produceExact in the SIMD kernel: one run per phase (full rows, no folding), then one copy out. */
+  private produceSimd(fir: FirBackend, out: Float32Array, at: number, count: number): void {
+    const { L, M, taps, stepWhole, stepPhase } = this;
+    const groups = Math.min(L, count);
+    let p = this.pos;
+    let phase = this.phase;
+    for (let g = 0; g < groups; g++) {
+      fir.run(phase * taps, taps, p, M, Math.ceil((count - g) / L), g, L);
+      phase += stepPhase;
+      p += stepWhole;
+      if (phase >= L) {
+        phase -= L;
+        p++;
+      }
+    }
+    const done = fir.out; // a loop, not set(subarray): process() creates no objects
+    for (let i = 0; i < count; i++) out[at + i] = done[i];
   }
 
   /** Interpolated table: row r = floor(phase K / L) and the next, weighted by the remainder. */

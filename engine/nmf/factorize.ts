@@ -32,6 +32,10 @@ export interface FactorizeOptions {
    * learned atoms), at the price of a slightly stale step for W.
    */
   sharedRatios?: boolean;
+  /** Iterations in which the learned atoms are updated; after them only H. Default: all. */
+  learnedIterations?: number;
+  /** Exponent on H's multiplicative step (1: the MM update). Default 1. */
+  overRelax?: number;
   signal?: { aborted: boolean };
   /** Called after each objective evaluation. */
   onCheck?: (iteration: number, objective: number) => void;
@@ -49,6 +53,8 @@ export interface WorkspaceOptions {
   kernels?: KernelFactory;
   /** Most atoms that may be learned during a factorisation (trailing atoms). Default: all. */
   maxFreeAtoms?: number;
+  /** Floats beyond the workspace's own that the caller will take from ws.kernels.alloc(). Default 0. */
+  extraFloats?: number;
 }
 
 /**
@@ -87,7 +93,7 @@ export class NmfWorkspace {
     this.bins = bins;
     this.atoms = atoms;
     this.maxFreeAtoms = free;
-    const floats = maxFrames * (4 * bins + 3 * atoms + free) + atoms * (2 * bins + 2) + 2 * free * bins;
+    const floats = maxFrames * (4 * bins + 3 * atoms + free) + atoms * (2 * bins + 2) + 2 * free * bins + (options.extraFloats ?? 0);
     const kernels = (options.kernels ?? (() => jsKernels))(floats);
     this.kernels = kernels;
     this.V = kernels.alloc(maxFrames * bins);
@@ -179,8 +185,19 @@ function objective(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: n
 export function updateH(ws: NmfWorkspace, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, gamma: number): void {
   const { atoms, bins, num, den } = ws;
   ws.kernels.gemm(ws.R, ws.W, frames, bins, atoms, num);
+  const quarters = (gamma - 1) * 4;
+  if (beta === 1 && Number.isInteger(quarters) && quarters >= 0 && quarters <= 3) {
+    ws.kernels.updateKl(H, num, ws.klDen, frames, atoms, EPS, FACTOR_FLOOR, quarters);
+    return;
+  }
   if (beta === 1) {
-    ws.kernels.updateKl(H, num, ws.klDen, frames, atoms, EPS, FACTOR_FLOOR);
+    for (let t = 0; t < frames; t++) {
+      const row = t * atoms;
+      for (let k = 0; k < atoms; k++) {
+        const h = H[row + k] * Math.pow(num[row + k] / (ws.klDen[k] + EPS), gamma);
+        H[row + k] = h > FACTOR_FLOOR ? h : FACTOR_FLOOR;
+      }
+    }
     return;
   }
   ws.kernels.gemm(ws.D, ws.W, frames, bins, atoms, den);
@@ -282,7 +299,8 @@ export function factorize(ws: NmfWorkspace, frames: number, options: FactorizeOp
   while (it < maxIterations) {
     throwIfAborted(signal);
     modelAndRatios(ws, V, H, frames, beta);
-    if (it % checkEvery === 0) {
+    // The objective costs a log per entry: only evaluated when something uses it.
+    if ((tolerance > 0 || onCheck) && it % checkEvery === 0) {
       obj = objective(ws, V, H, frames, beta, sparsity);
       onCheck?.(it, obj);
       if (tolerance > 0 && Number.isFinite(last) && Math.abs(last - obj) <= tolerance * Math.abs(last)) {
@@ -291,8 +309,8 @@ export function factorize(ws: NmfWorkspace, frames: number, options: FactorizeOp
       }
       last = obj;
     }
-    updateH(ws, H, frames, beta, sparsity, gamma);
-    if (freeFrom < ws.atoms) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma, options.learnedFocus ?? 0, !options.sharedRatios);
+    updateH(ws, H, frames, beta, sparsity, gamma * (options.overRelax ?? 1));
+    if (freeFrom < ws.atoms && it < (options.learnedIterations ?? Infinity)) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma, options.learnedFocus ?? 0, !options.sharedRatios);
     it++;
   }
   if (!converged) {

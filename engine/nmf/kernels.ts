@@ -21,10 +21,10 @@ export interface Kernels {
   /** L[i] += eps, then R[i] = V[i] / L[i], for i < count: the KL ratio (L keeps the shifted model). */
   shiftDivide(V: Float32Array, L: Float32Array, eps: number, count: number, R: Float32Array): void;
   /**
-   * The KL multiplicative update of H (frames x atoms) with a fixed-W denominator:
-   * H[t,k] = max(floor, H[t,k] * num[t,k] / (den[k] + eps)).
+   * The KL multiplicative update of H (frames x atoms) with a fixed-W denominator, over-relaxed by
+   * quarters (0..3): H[t,k] = max(floor, H[t,k] * r^(1 + quarters / 4)), r = num[t,k] / (den[k] + eps).
    */
-  updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number): void;
+  updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number, quarters: number): void;
 }
 
 /**
@@ -108,9 +108,25 @@ function shiftDivide(V: Float32Array, L: Float32Array, eps: number, count: numbe
   }
 }
 
-function updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number): void {
+function updateKl(H: Float32Array, num: Float32Array, den: Float32Array, frames: number, atoms: number, eps: number, floor: number, quarters: number): void {
   // A float local: V8 boxes h (an allocation per entry) when the ternary mixes it with the parameter itself.
   const lower = floor * 1;
+  if (quarters !== 0) {
+    // r^(1 + q/4) from square roots, as the WebAssembly kernel computes it.
+    const use2 = (quarters & 2) !== 0;
+    const use4 = (quarters & 1) !== 0;
+    for (let t = 0; t < frames; t++) {
+      const row = t * atoms;
+      for (let k = 0; k < atoms; k++) {
+        const r = Math.fround(num[row + k] / Math.fround(den[k] + eps));
+        const s2 = Math.fround(Math.sqrt(r));
+        const step = Math.fround(Math.fround(r * (use2 ? s2 : 1)) * (use4 ? Math.fround(Math.sqrt(s2)) : 1));
+        const h = H[row + k] * step;
+        H[row + k] = h > lower ? h : lower;
+      }
+    }
+    return;
+  }
   for (let t = 0; t < frames; t++) {
     const row = t * atoms;
     for (let k = 0; k < atoms; k++) {

@@ -1,6 +1,7 @@
 import { factorize, FACTOR_FLOOR, NmfWorkspace } from '../nmf/factorize.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { reductionFloor, softMasks } from './mask.js';
+import { selectKth } from '../util/select-kth.js';
 import type { SeparationModel } from './model.js';
 
 /** Learned atoms start from frames within the quietest this fraction of a block. */
@@ -34,6 +35,12 @@ export interface SolveSettings {
   smoothOthers: number;
   /** See FactorizeOptions.sharedRatios. */
   sharedRatios: boolean;
+  /** See FactorizeOptions.learnedIterations. */
+  learnedIterations: number;
+  /** See FactorizeOptions.overRelax. */
+  overRelax: number;
+  /** Activations solved on the means of this many consecutive frames, then interpolated (1 = every frame). */
+  solveStride: number;
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
@@ -65,6 +72,9 @@ export class BlockSolver {
   readonly maxFrames: number;
   private readonly ws: NmfWorkspace;
   private readonly S: Float32Array;
+  /** One source's activations and atoms, packed (frames x atoms_j, atoms_j x bins). */
+  private readonly sourceH: Float32Array;
+  private readonly sourceWt: Float32Array;
   private readonly sparsity: Float32Array;
   private readonly energy: Float32Array;
   private readonly order: Uint32Array;
@@ -77,9 +87,14 @@ export class BlockSolver {
     this.model = model;
     this.settings = settings;
     this.maxFrames = maxFrames;
-    this.ws = new NmfWorkspace(maxFrames, model.bins, model.atoms, { kernels, maxFreeAtoms: model.atoms - model.fixedAtoms });
+    const sourceFloats = model.sources.length * maxFrames * model.bins;
+    const extraFloats = sourceFloats + maxFrames * model.atoms + model.atoms * model.bins;
+    this.ws = new NmfWorkspace(maxFrames, model.bins, model.atoms, { kernels, maxFreeAtoms: model.atoms - model.fixedAtoms, extraFloats });
     this.ws.setDictionary(model.Wt);
-    this.S = new Float32Array(model.sources.length * maxFrames * model.bins);
+    // In the kernels' memory, so the per-source products W_j H_j run in the fast kernel.
+    this.S = this.ws.kernels.alloc(sourceFloats);
+    this.sourceH = this.ws.kernels.alloc(maxFrames * model.atoms);
+    this.sourceWt = this.ws.kernels.alloc(model.atoms * model.bins);
     this.sparsity = model.sparsity;
     this.energy = new Float32Array(maxFrames);
     this.order = new Uint32Array(maxFrames);
@@ -100,18 +115,20 @@ export class BlockSolver {
     const V = ws.V;
     for (let i = 0; i < n; i++) V[i] = job.V[i] * scale;
     if (model.beta < 1) for (let i = 0; i < n; i++) V[i] = Math.max(V[i], 1e-9);
+    const stride = Math.min(settings.solveStride, frames);
+    const solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
 
-    if (atoms > fixedAtoms) this.initLearnedAtoms(frames);
+    if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
 
     // Flat start: every atom explains an equal share of its frame's total magnitude.
     const H = ws.H;
-    for (let t = 0; t < frames; t++) {
+    for (let t = 0; t < solved; t++) {
       let e = 0;
       for (let f = 0; f < bins; f++) e += V[t * bins + f];
       for (let k = 0; k < atoms; k++) H[t * atoms + k] = Math.max(e / (atoms * ws.colSum[k]), FACTOR_FLOOR);
     }
 
-    const result = factorize(ws, frames, {
+    const result = factorize(ws, solved, {
       beta: model.beta,
       sparsity: this.sparsity,
       maxIterations: settings.iterations,
@@ -120,11 +137,53 @@ export class BlockSolver {
       freeFrom: fixedAtoms,
       learnedFocus: settings.learnedFocus,
       sharedRatios: settings.sharedRatios,
+      learnedIterations: settings.learnedIterations,
+      overRelax: settings.overRelax,
       signal,
     });
 
+    if (stride > 1) this.expandActivations(frames, solved, stride);
     const masks = this.masks(frames, coreOffset, coreFrames);
     return { index: job.index, masks, iterations: result.iterations, objective: result.objective };
+  }
+
+  /** Replaces ws.V's frames by the means of `stride` consecutive frames, in place; returns how many remain. */
+  private poolFrames(frames: number, stride: number): number {
+    const { ws } = this;
+    const { bins } = this.model;
+    const V = ws.V;
+    const acc = this.smoothRow;
+    const solved = Math.ceil(frames / stride);
+    for (let u = 0; u < solved; u++) {
+      const first = u * stride;
+      const last = Math.min(first + stride, frames);
+      acc.fill(0, 0, bins);
+      for (let t = first; t < last; t++) for (let f = 0; f < bins; f++) acc[f] += V[t * bins + f];
+      const inv = 1 / (last - first);
+      for (let f = 0; f < bins; f++) V[u * bins + f] = acc[f] * inv;
+    }
+    return solved;
+  }
+
+  /** Activations of the pooled frames, interpolated linearly back to every frame (groups sit at their centres). */
+  private expandActivations(frames: number, solved: number, stride: number): void {
+    const { ws } = this;
+    const { atoms } = this.model;
+    const pooled = ws.num; // scratch, maxFrames x atoms
+    pooled.set(ws.H.subarray(0, solved * atoms));
+    const H = ws.H;
+    const centre = (u: number) => (u * stride + Math.min(u * stride + stride, frames) - 1) / 2;
+    let u = 0;
+    for (let t = 0; t < frames; t++) {
+      while (u + 1 < solved && centre(u + 1) <= t) u++;
+      const c0 = centre(u);
+      const u1 = Math.min(u + 1, solved - 1);
+      const span = centre(u1) - c0;
+      const a = span > 0 ? Math.min(Math.max((t - c0) / span, 0), 1) : 0;
+      const r0 = u * atoms;
+      const r1 = u1 * atoms;
+      for (let k = 0; k < atoms; k++) H[t * atoms + k] = (1 - a) * pooled[r0 + k] + a * pooled[r1 + k];
+    }
   }
 
   /** Per-source magnitude estimates W_j H_j, turned into soft masks for the core frames. */
@@ -133,16 +192,17 @@ export class BlockSolver {
     const { bins, atoms, sourceOf } = model;
     const sources = model.sources.length;
     const plane = frames * bins;
-    S.fill(0, 0, sources * plane);
     const { H, Wt } = ws;
-    for (let t = 0; t < frames; t++) {
-      const hRow = t * atoms;
-      for (let k = 0; k < atoms; k++) {
-        const h = H[hRow + k];
-        const out = sourceOf[k] * plane + t * bins;
-        const w = k * bins;
-        for (let f = 0; f < bins; f++) S[out + f] += h * Wt[w + f];
+    const { sourceH, sourceWt } = this;
+    for (let j = 0; j < sources; j++) {
+      // Pack source j's atoms (a fixed and a learned range) and activations, then one product.
+      let n = 0;
+      for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) sourceWt.set(Wt.subarray(k * bins, (k + 1) * bins), n++ * bins);
+      for (let t = 0; t < frames; t++) {
+        let m = t * n;
+        for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) sourceH[m++] = H[t * atoms + k];
       }
+      ws.kernels.gemm(sourceH, sourceWt, frames, n, bins, S.subarray(j * plane, (j + 1) * plane));
     }
     if (settings.leakQuantile > 0 && settings.target >= 0 && sources > 1) this.moveStationaryLeak(frames);
     for (let j = 0; j < sources; j++) {
@@ -151,7 +211,14 @@ export class BlockSolver {
     }
     softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb), settings.targetWeight);
     if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
-      for (let j = 0; j < sources; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
+      // Smoothing is linear with weights summing to one: the last mask is one minus the others'.
+      const last = (sources - 1) * plane;
+      for (let j = 0; j < sources - 1; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
+      for (let i = 0; i < plane; i++) {
+        let rest = 1;
+        for (let j = 0; j < sources - 1; j++) rest -= S[j * plane + i];
+        S[last + i] = rest > 0 ? rest : 0;
+      }
     }
     // Keep the core frames only, packed source by source (moving forward, so nothing is overwritten early).
     const core = coreFrames * bins;
@@ -211,8 +278,7 @@ export class BlockSolver {
     const column = this.energy; // scratch, maxFrames long
     for (let f = 0; f < bins; f++) {
       for (let t = 0; t < frames; t++) column[t] = S[target * plane + t * bins + f];
-      const sorted = column.subarray(0, frames).sort();
-      const leak = settings.leakScale * sorted[Math.floor(settings.leakQuantile * (frames - 1))];
+      const leak = settings.leakScale * selectKth(column, frames, Math.floor(settings.leakQuantile * (frames - 1)));
       if (!(leak > 0)) continue;
       for (let t = 0; t < frames; t++) {
         const i = t * bins + f;
@@ -263,3 +329,4 @@ export class BlockSolver {
     ws.refreshDerived(fixedAtoms);
   }
 }
+

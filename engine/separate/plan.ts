@@ -5,6 +5,18 @@ import { buildSeparationModel, DEFAULT_SPARSITY, type SeparationModel } from './
 import type { DenoiseOptions, SeparateOptions } from './separate.js';
 
 /**
+ * Solver defaults, chosen on the quality benchmark (3 speakers x 8 unseen noises x {0, 10} dB, 20 s;
+ * checked on the other 3 speakers at -5..10 dB): activations solved on pairs of frames (the masks
+ * are smoothed over +-6 frames anyway), the multiplicative step raised to the power 1.75 (a quarter step: square roots, which the SIMD kernel has), 40
+ * iterations. Against the former 100 plain iterations on every frame: +0.05 to +0.6 dB SI-SDRi
+ * (most at 10 dB input, where fewer updates leave the learned noise atoms less room to take up
+ * speech) for a fifth of the flops. 1.75 is near the edge: at 2 the solve diverges on some inputs.
+ */
+export const DEFAULT_ITERATIONS = 40;
+export const DEFAULT_OVER_RELAX = 1.75;
+export const DEFAULT_SOLVE_STRIDE = 2;
+
+/**
  * Everything that decides a separation's result, fixed before the first sample: the model, the
  * solver settings and the block layout. Block boundaries come from `blockSeconds` alone, never from
  * how many blocks are solved at once, so a plan gives the same output on one thread or on many.
@@ -29,7 +41,7 @@ export interface SeparationPlan {
  */
 export function planSeparation(options: SeparateOptions): SeparationPlan {
   const model = buildSeparationModel(options.sources, { beta: options.beta, sparsity: options.sparsity });
-  const iterations = options.iterations ?? 100;
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS;
   check(Number.isInteger(iterations) && iterations >= 1 && iterations <= 100000, `iterations must be an integer in [1, 100000]; got ${iterations}`);
   const maskPower = options.maskPower ?? 2;
   check(maskPower > 0 && maskPower <= 4, `maskPower must be in (0, 4]; got ${maskPower}`);
@@ -45,9 +57,13 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   const blockFrames = Math.max(1, Math.round((blockSeconds * model.sampleRate) / model.hopSamples));
   const contextFrames = options.contextFrames ?? 0;
   check(Number.isInteger(contextFrames) && contextFrames >= 0, `contextFrames must be a non-negative integer; got ${contextFrames}`);
+  const overRelax = options.overRelax ?? DEFAULT_OVER_RELAX;
+  check(overRelax >= 1 && overRelax <= 1.9, `overRelax must be in [1, 1.9]; got ${overRelax}`);
+  const solveStride = options.solveStride ?? DEFAULT_SOLVE_STRIDE;
+  check(Number.isInteger(solveStride) && solveStride >= 1 && solveStride <= 8, `solveStride must be an integer in [1, 8]; got ${solveStride}`);
   const settings: SolveSettings = {
     iterations,
-    tolerance: options.tolerance ?? 1e-4,
+    tolerance: options.tolerance ?? 0,
     maskPower,
     target,
     reductionDb,
@@ -60,6 +76,9 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
     smoothEstimates: options.smoothEstimates ?? 0,
     smoothOthers: options.smoothOthers ?? options.smoothEstimates ?? 0,
     sharedRatios: options.sharedRatios ?? true,
+    learnedIterations: options.learnedIterations ?? iterations,
+    overRelax,
+    solveStride,
   };
   return { model, settings, blockFrames, contextFrames, maxFrames: blockFrames + 2 * contextFrames };
 }

@@ -15,9 +15,9 @@ export interface SeparateOptions {
   beta?: number;
   /** Default L1 weight on activations (relative to the mean magnitude). Default 0.5. */
   sparsity?: number;
-  /** Iterations per block (cap). Default 100. */
+  /** Iterations per block (cap). Default 40 (DEFAULT_ITERATIONS). */
   iterations?: number;
-  /** Relative objective change that ends a block early; 0 runs every iteration. Default 1e-4. */
+  /** Relative objective change (checked every 10 iterations) that ends a block early; 0 runs every iteration. Default 0. */
   tolerance?: number;
   /** Mask exponent: 2 (Wiener-like, default) or 1 (magnitude ratio). */
   maskPower?: number;
@@ -44,6 +44,12 @@ export interface SeparateOptions {
   smoothOthers?: number;
   /** Learned atoms updated from the H step's ratios (a fifth faster, same quality on the benchmark). Default true. */
   sharedRatios?: boolean;
+  /** Iterations in which the learned atoms are updated (then only the activations). Default: all. */
+  learnedIterations?: number;
+  /** Exponent on the activations' multiplicative step, in [1, 1.9] (1: the MM update; above, over-relaxed and faster; quarter steps run in the SIMD kernel). Default 1.75. */
+  overRelax?: number;
+  /** Activations solved on the means of this many consecutive frames, then interpolated linearly; 1..8. Default 2. */
+  solveStride?: number;
   /** Block length in seconds: memory and parallel granularity. Default 8. */
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */

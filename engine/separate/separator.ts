@@ -6,6 +6,17 @@ import { check, QuellError } from '../errors.js';
 import type { BlockJob, BlockResult } from './block-solver.js';
 import type { SeparationModel } from './model.js';
 
+/** Points per sample of the squared-window table the broadband gains interpolate. */
+const WINDOW_TABLE_STEPS = 64;
+
+/** The window at fractional sample position x in [0, length]: linear between its samples (periodic). */
+function windowAt(window: Float32Array, x: number): number {
+  const n = window.length;
+  const k = Math.floor(x);
+  const a = x - k;
+  return (1 - a) * window[k % n] + a * window[(k + 1) % n];
+}
+
 export interface SeparatorOptions {
   model: SeparationModel;
   /** Sample rate of the input (and the outputs) in Hz. */
@@ -31,9 +42,14 @@ export type SeparatorSink = (outputs: Float32Array[][], count: number) => void;
  * applied to every channel. Per channel and source: masked frames, inverse STFT, resample back.
  *
  * Full band: the part of the input the engine band cannot hold (above the engine's Nyquist, or the
- * resamplers' transition band) is the exact remainder x - sum_j low_j, because the masks sum to one.
- * Each source gets a share of it with a time-varying gain: its share of the mixture's energy in the
- * top octave of the engine band. So the outputs always add up to the input.
+ * resamplers' transition band) goes to each source with a time-varying gain g_j: its share of the
+ * mixture's energy in the top octave of the engine band (the g_j sum to one). Source j's output is
+ * g_j x + up(ISTFT((M_j - g_j) X)): the broadband gain plus the engine band's correction to it. The
+ * gain is interpolated between frames exactly as the overlap-add interpolates a per-frame gain
+ * (weights w^2), so in the engine band this equals up(ISTFT(M_j X)) but for the commutation of a slow
+ * gain with the upsampler. The last source is the remainder x - sum of the others: one inverse STFT
+ * and one upsampler fewer per channel, and the outputs always add up to the input. At the engine's
+ * own rate source j is ISTFT(M_j X) and the last one again the remainder.
  *
  * Every stage is time-aligned (zero-phase resamplers, centred STFT frames), so output sample i is
  * input sample i; write() returns output as soon as it is final. Use: write() chunks; take jobs with
@@ -88,6 +104,12 @@ export class Separator {
   private emitted = 0;
   private readonly out: Float32Array[][];
   private readonly topBins: [number, number];
+  /** Sources with their own synthesis: all but the last, which is the remainder. */
+  private readonly synthesized: number;
+  /** Per-sample broadband gains of an emit() run, synthesized x count. */
+  private readonly gainRun: Float32Array;
+  /** The analysis window squared, WINDOW_TABLE_STEPS points per sample (overlap-add weights of a frame gain). */
+  private readonly windowSquared: Float64Array;
 
   constructor(options: SeparatorOptions, sink: SeparatorSink) {
     const { model, inputRate, channels, blockFrames, contextFrames } = options;
@@ -135,14 +157,15 @@ export class Separator {
 
     this.frameRe = new Float32Array(bins);
     this.frameIm = new Float32Array(bins);
-    this.up = Array.from({ length: channels }, () => Array.from({ length: this.sources }, () => new Resampler(engineRate, inputRate)));
+    this.synthesized = this.sources - 1;
+    this.up = Array.from({ length: channels }, () => Array.from({ length: this.synthesized }, () => new Resampler(engineRate, inputRate)));
     const blockSamples = (blockFrames + 2) * hopSamples + nFft;
     const lowCapacity = this.up[0][0].maxOutput(blockSamples) + this.maxChunk + 64;
     this.upScratch = new Float32Array(this.up[0][0].maxOutput(nFft) + 8);
-    this.low = Array.from({ length: this.sources }, () => Array.from({ length: channels }, () => new Float32Array(lowCapacity)));
-    this.upFill = Array.from({ length: channels }, () => new Array<number>(this.sources).fill(0));
+    this.low = Array.from({ length: this.synthesized }, () => Array.from({ length: channels }, () => new Float32Array(lowCapacity)));
+    this.upFill = Array.from({ length: channels }, () => new Array<number>(this.synthesized).fill(0));
     this.synth = Array.from({ length: channels }, (_, c) =>
-      Array.from({ length: this.sources }, (_, j) => {
+      Array.from({ length: this.synthesized }, (_, j) => {
         const up = this.up[c][j];
         const dest = this.low[j][c];
         return new IstftSynthesizer(this.plan, {
@@ -159,6 +182,14 @@ export class Separator {
     const pendingCap = Math.ceil((this.capacity + 4) * hopSamples * ratio) + this.down[0].lookaheadInput + Math.ceil(this.up[0][0].lookaheadInput * ratio) + 2 * this.maxChunk + 64;
     this.pending = Array.from({ length: channels }, () => new Float32Array(pendingCap));
     this.out = Array.from({ length: this.sources }, () => Array.from({ length: channels }, () => new Float32Array(Math.max(lowCapacity, pendingCap))));
+    this.gainRun = new Float32Array(this.synthesized * Math.max(lowCapacity, pendingCap));
+    // w^2 sampled finely enough that linear interpolation at any input rate is exact to ~1e-6.
+    this.windowSquared = new Float64Array(WINDOW_TABLE_STEPS * nFft + 2);
+    for (let i = 0; i < this.windowSquared.length; i++) {
+      const x = i / WINDOW_TABLE_STEPS;
+      const w = windowAt(this.plan.window, x);
+      this.windowSquared[i] = w * w;
+    }
     const nyquist = Math.min(inputRate, engineRate) / 2;
     const binHz = engineRate / nFft;
     this.topBins = [Math.floor((0.5 * nyquist) / binHz), Math.max(Math.floor((0.9 * nyquist) / binHz), Math.floor((0.5 * nyquist) / binHz) + 1)];
@@ -282,10 +313,11 @@ export class Separator {
       for (let c = 0; c < channels; c++) {
         const re = this.re[c];
         const im = this.im[c];
-        for (let j = 0; j < sources; j++) {
+        for (let j = 0; j < this.synthesized; j++) {
           const m0 = j * plane + t * bins;
+          const g = this.fullBand ? this.gains[(f % this.capacity) * sources + j] : 0;
           for (let k = 0; k < bins; k++) {
-            const m = result.masks[m0 + k];
+            const m = result.masks[m0 + k] - g;
             this.frameRe[k] = m * re[slot + k];
             this.frameIm[k] = m * im[slot + k];
           }
@@ -302,7 +334,7 @@ export class Separator {
   /** Flushes the synthesis and the resamplers, and emits the rest of the output. */
   private finish(): void {
     for (let c = 0; c < this.channels; c++) {
-      for (let j = 0; j < this.sources; j++) {
+      for (let j = 0; j < this.synthesized; j++) {
         this.synth[c][j].end();
         const n = this.up[c][j].end(this.upScratch);
         this.low[j][c].set(this.upScratch.subarray(0, n), this.upFill[c][j]);
@@ -312,40 +344,76 @@ export class Separator {
     this.emit(true);
   }
 
-  /** Combines band-limited output, the high band and the gains; emits what all channels have. */
+  /**
+   * gainRun[j * count + i]: source j's broadband gain at the i-th pending input sample, the frame
+   * gains weighted by the squared window of every frame covering that instant, as the inverse STFT
+   * weights a per-frame gain (so the engine band's correction cancels it there).
+   */
+  private broadbandGains(count: number): void {
+    const { synthesized, sources } = this;
+    const { nFft, hopSamples } = this.plan;
+    const table = this.windowSquared;
+    const lastFrame = Math.max(this.framesDone - 1, 0);
+    const half = nFft / 2;
+    const step = this.model.sampleRate / this.inputRate;
+    for (let i = 0; i < count; i++) {
+      const pos = (this.emitted + i) * step; // in engine samples
+      // Frames t with |pos - t hop| < nFft / 2 cover this instant.
+      const first = Math.max(0, Math.floor((pos - half) / hopSamples) + 1);
+      const stop = Math.min(lastFrame, Math.ceil((pos + half) / hopSamples) - 1);
+      let weight = 0;
+      for (let j = 0; j < synthesized; j++) this.gainRun[j * count + i] = 0;
+      for (let t = first; t <= stop; t++) {
+        const x = (pos - t * hopSamples + half) * WINDOW_TABLE_STEPS;
+        const k = Math.floor(x);
+        const w = table[k] + (x - k) * (table[k + 1] - table[k]);
+        weight += w;
+        const g = (t % this.capacity) * sources;
+        for (let j = 0; j < synthesized; j++) this.gainRun[j * count + i] += w * this.gains[g + j];
+      }
+      const inv = weight > 1e-12 ? 1 / weight : 0;
+      for (let j = 0; j < synthesized; j++) {
+        // No covering frame (never inside the signal): the plain share of the nearest frame.
+        this.gainRun[j * count + i] = inv > 0 ? this.gainRun[j * count + i] * inv : this.gains[(Math.min(Math.round(pos / hopSamples), lastFrame) % this.capacity) * sources + j];
+      }
+    }
+  }
+
+  /** Combines band-limited output, the broadband gains and the remainder; emits what all channels have. */
   private emit(final: boolean): void {
-    const { channels, sources } = this;
+    const { channels, sources, synthesized } = this;
     let avail = Infinity;
-    for (let c = 0; c < channels; c++) for (let j = 0; j < sources; j++) avail = Math.min(avail, this.upFill[c][j]);
+    for (let c = 0; c < channels; c++) for (let j = 0; j < synthesized; j++) avail = Math.min(avail, this.upFill[c][j]);
     let count = Math.min(avail, this.pendingFill);
     if (final) count = this.pendingFill; // the resampled tail may be a sample short: the remainder carries it
     if (count <= 0) return;
-    const engineRate = this.model.sampleRate;
-    const { hopSamples } = this.plan;
-    const lastFrame = this.framesDone - 1;
+    if (this.fullBand) this.broadbandGains(count);
+    const gains = this.gainRun;
+    const last = sources - 1;
     for (let c = 0; c < channels; c++) {
       const x = this.pending[c];
-      for (let i = 0; i < count; i++) {
-        let lowSum = 0;
-        for (let j = 0; j < sources; j++) lowSum += i < this.upFill[c][j] ? this.low[j][c][i] : 0;
-        const high = this.fullBand ? x[i] - lowSum : 0;
-        // Gain at this instant: linear between the neighbouring frame centres.
-        const pos = ((this.emitted + i) * engineRate) / this.inputRate / hopSamples;
-        const f0 = Math.min(Math.floor(pos), Math.max(lastFrame, 0));
-        const f1 = Math.min(f0 + 1, Math.max(lastFrame, 0));
-        const a = Math.min(pos - f0, 1);
-        for (let j = 0; j < sources; j++) {
-          const g = (1 - a) * this.gains[(f0 % this.capacity) * sources + j] + a * this.gains[(f1 % this.capacity) * sources + j];
-          const low = i < this.upFill[c][j] ? this.low[j][c][i] : 0;
-          this.out[j][c][i] = low + g * high;
+      const rest = this.out[last][c];
+      rest.set(x.subarray(0, count));
+      for (let j = 0; j < synthesized; j++) {
+        const low = this.low[j][c];
+        const out = this.out[j][c];
+        const have = Math.min(this.upFill[c][j], count);
+        const g0 = j * count;
+        if (this.fullBand) {
+          for (let i = 0; i < have; i++) out[i] = low[i] + gains[g0 + i] * x[i];
+          for (let i = have; i < count; i++) out[i] = gains[g0 + i] * x[i];
+        } else {
+          out.set(low.subarray(0, have));
+          out.fill(0, have, count);
         }
+        for (let i = 0; i < count; i++) rest[i] -= out[i];
       }
     }
     this.sink(this.out, count);
     this.emitted += count;
     for (let c = 0; c < channels; c++) {
       this.pending[c].copyWithin(0, count, this.pendingFill);
-      for (let j = 0; j < sources; j++) {
+      for (let j = 0; j < synthesized; j++) {
         const keep = Math.max(this.upFill[c][j] - count, 0);
         this.low[j][c].copyWithin(0, count, count + keep);
         this.upFill[c][j] = keep;

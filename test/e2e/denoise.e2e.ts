@@ -27,7 +27,7 @@ describe('2. denoise with the bundled dictionaries', () => {
     await runDenoise(page, 1);
     for (const lane of ['lane-original', 'lane-speech', 'lane-noise']) await expect(page.getByTestId(lane).count()).resolves.toBe(1);
     expect(await page.locator('.lane canvas').count()).toBe(6);
-    await expect(page.getByTestId('take-1').textContent()).resolves.toMatch(/general speech.*learned from the recording \(32 atoms\).*Standard \(100 it\.\)/);
+    await expect(page.getByTestId('take-1').textContent()).resolves.toMatch(/general speech.*learned from the recording \(32 atoms\).*Standard \(40 it\.\)/);
 
     // Play, and switch A/B with the keyboard while playing: the playhead keeps going.
     await page.keyboard.press('Space');

@@ -37,7 +37,7 @@ Options:
                          above 1 removes more at the cost of speech detail (2: noise counted 6 dB up)
   --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
                          --strength sets; default: no limit)
-  --iterations N         solver iterations per block (default 100)
+  --iterations N         solver iterations per block (default 40)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
   --save-noise           also write the removed noise as NAME.noise.wav

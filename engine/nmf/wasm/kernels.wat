@@ -375,13 +375,20 @@
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $by1))))
 
-  ;; H[t,k] = max(floor, H[t,k] * num[t,k] / (den[k] + eps)) for H, num frames x atoms.
+;; H[t,k] = max(floor, H[t,k] * r^(1 + quarters / 4)) with r = num[t,k] / (den[k] + eps), for H, num
+  ;; frames x atoms; quarters in 0..3 (0: the plain MM step, computed as H * num / (den + eps)).
+  ;; Quarter powers come from square roots (r^0.5, r^0.25), which simd128 has; a general power does not.
   ;; f32x4.pmax(floor, h) is floor < h ? h : floor, so a NaN ratio becomes floor, as in the JS kernel.
   (func (export "updateKl") (param $h i32) (param $num i32) (param $den i32) (param $frames i32) (param $atoms i32)
-                            (param $eps f32) (param $floor f32)
+                            (param $eps f32) (param $floor f32) (param $quarters i32)
     (local $t i32) (local $k i32) (local $atoms4 i32) (local $e v128) (local $f v128) (local $x f32)
+    (local $one v128) (local $use2 v128) (local $use4 v128) (local $r v128) (local $s2 v128)
+    (local $r1 f32) (local $t2 f32)
     (local.set $e (f32x4.splat (local.get $eps)))
     (local.set $f (f32x4.splat (local.get $floor)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $use2 (i32x4.splat (i32.sub (i32.const 0) (i32.and (i32.shr_u (local.get $quarters) (i32.const 1)) (i32.const 1)))))
+    (local.set $use4 (i32x4.splat (i32.sub (i32.const 0) (i32.and (local.get $quarters) (i32.const 1)))))
     (local.set $atoms4 (i32.and (local.get $atoms) (i32.const -4)))
     (block $doneRows
       (loop $rows
@@ -390,11 +397,24 @@
         (block $done4
           (loop $by4
             (br_if $done4 (i32.ge_u (local.get $k) (local.get $atoms4)))
-            (v128.store (local.get $h)
-              (f32x4.pmax (local.get $f)
-                (f32x4.div
-                  (f32x4.mul (v128.load (local.get $h)) (v128.load (local.get $num)))
-                  (f32x4.add (v128.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $e)))))
+            (if (i32.eqz (local.get $quarters))
+              (then
+                (v128.store (local.get $h)
+                  (f32x4.pmax (local.get $f)
+                    (f32x4.div
+                      (f32x4.mul (v128.load (local.get $h)) (v128.load (local.get $num)))
+                      (f32x4.add (v128.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $e))))))
+              (else
+                (local.set $r
+                  (f32x4.div (v128.load (local.get $num))
+                    (f32x4.add (v128.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $e))))
+                (local.set $s2 (f32x4.sqrt (local.get $r)))
+                (v128.store (local.get $h)
+                  (f32x4.pmax (local.get $f)
+                    (f32x4.mul (v128.load (local.get $h))
+                      (f32x4.mul
+                        (f32x4.mul (local.get $r) (v128.bitselect (local.get $s2) (local.get $one) (local.get $use2)))
+                        (v128.bitselect (f32x4.sqrt (local.get $s2)) (local.get $one) (local.get $use4))))))))
             (local.set $h (i32.add (local.get $h) (i32.const 16)))
             (local.set $num (i32.add (local.get $num) (i32.const 16)))
             (local.set $k (i32.add (local.get $k) (i32.const 4)))
@@ -402,10 +422,22 @@
         (block $done1
           (loop $by1
             (br_if $done1 (i32.ge_u (local.get $k) (local.get $atoms)))
-            (local.set $x
-              (f32.div
-                (f32.mul (f32.load (local.get $h)) (f32.load (local.get $num)))
-                (f32.add (f32.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $eps))))
+            (if (i32.eqz (local.get $quarters))
+              (then
+                (local.set $x
+                  (f32.div
+                    (f32.mul (f32.load (local.get $h)) (f32.load (local.get $num)))
+                    (f32.add (f32.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $eps)))))
+              (else
+                (local.set $r1
+                  (f32.div (f32.load (local.get $num))
+                    (f32.add (f32.load (i32.add (local.get $den) (i32.shl (local.get $k) (i32.const 2)))) (local.get $eps))))
+                (local.set $t2 (f32.sqrt (local.get $r1)))
+                (local.set $x
+                  (f32.mul (f32.load (local.get $h))
+                    (f32.mul
+                      (f32.mul (local.get $r1) (select (local.get $t2) (f32.const 1) (i32.and (local.get $quarters) (i32.const 2))))
+                      (select (f32.sqrt (local.get $t2)) (f32.const 1) (i32.and (local.get $quarters) (i32.const 1))))))))
             (f32.store (local.get $h)
               (select (local.get $x) (local.get $floor) (f32.gt (local.get $x) (local.get $floor))))
             (local.set $h (i32.add (local.get $h) (i32.const 4)))
@@ -414,4 +446,68 @@
             (br $by1)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $rows))))
+;; Polyphase FIR for the resampler (engine/dsp/resample.ts), in float64 like its JS kernels:
+  ;; out[q * outStep] = f32(sum_k coef[k] * x[q * xStep + k]) for q < n, k < taps (taps even).
+  ;; Steps are in bytes. Lane 0 sums the even taps and lane 1 the odd ones, then the two are added:
+  ;; the JS dot1's order, so the results are bit-identical to it. Four outputs share each coefficient load.
+  (func (export "firRun") (param $coef i32) (param $taps i32) (param $x i32) (param $xStep i32) (param $n i32)
+                          (param $out i32) (param $outStep i32)
+    (local $q i32) (local $n4 i32) (local $c i32) (local $end i32) (local $p i32) (local $h v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $end (i32.add (local.get $coef) (i32.shl (local.get $taps) (i32.const 3))))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (loop $by4
+        (br_if $done4 (i32.ge_u (local.get $q) (local.get $n4)))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $a1 (v128.const i64x2 0 0))
+        (local.set $a2 (v128.const i64x2 0 0))
+        (local.set $a3 (v128.const i64x2 0 0))
+        (local.set $c (local.get $coef))
+        (local.set $p (local.get $x))
+        (block $doneTaps
+          (loop $taps
+            (br_if $doneTaps (i32.ge_u (local.get $c) (local.get $end)))
+            (local.set $h (v128.load (local.get $c)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $h) (v128.load (local.get $p)))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $h)
+              (v128.load (i32.add (local.get $p) (local.get $xStep))))))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $h)
+              (v128.load (i32.add (local.get $p) (i32.shl (local.get $xStep) (i32.const 1)))))))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $h)
+              (v128.load (i32.add (local.get $p) (i32.mul (local.get $xStep) (i32.const 3)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $taps)))
+        (f32.store (local.get $out)
+          (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0)))))
+        (f32.store (i32.add (local.get $out) (local.get $outStep))
+          (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1)))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $outStep) (i32.const 1)))
+          (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2)))))
+        (f32.store (i32.add (local.get $out) (i32.mul (local.get $outStep) (i32.const 3)))
+          (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3)))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $xStep) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $outStep) (i32.const 2))))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (br $by4)))
+    (block $done1
+      (loop $by1
+        (br_if $done1 (i32.ge_u (local.get $q) (local.get $n)))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $c (local.get $coef))
+        (local.set $p (local.get $x))
+        (block $doneTaps1
+          (loop $taps1
+            (br_if $doneTaps1 (i32.ge_u (local.get $c) (local.get $end)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (local.get $c)) (v128.load (local.get $p)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $taps1)))
+        (f32.store (local.get $out)
+          (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0)))))
+        (local.set $x (i32.add (local.get $x) (local.get $xStep)))
+        (local.set $out (i32.add (local.get $out) (local.get $outStep)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $by1))))
 )

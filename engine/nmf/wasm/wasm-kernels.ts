@@ -9,7 +9,7 @@ interface KernelExports {
   gemm(A: number, B: number, C: number, m: number, k: number, n: number): void;
   gemmAtB(A: number, B: number, C: number, m: number, k: number, n: number): void;
   shiftDivide(V: number, L: number, eps: number, count: number, R: number): void;
-  updateKl(H: number, num: number, den: number, frames: number, atoms: number, eps: number, floor: number): void;
+  updateKl(H: number, num: number, den: number, frames: number, atoms: number, eps: number, floor: number, quarters: number): void;
 }
 
 /** (module (func (param f32) (result v128) (f32x4.splat (local.get 0)))): validates only with simd128. */
@@ -42,6 +42,19 @@ function compileSync(): WebAssembly.Module | null {
     throw new QuellError('E_MISMATCH', `this runtime refused to compile the WebAssembly kernels synchronously (${String(err)}); await compileWasmKernels() once first`);
   }
   return compiled;
+}
+
+/**
+ * The compiled kernel module, or null where this runtime has no WebAssembly SIMD or refuses to
+ * compile synchronously (a browser main thread before compileWasmKernels()): for callers with a
+ * plain-JS fallback of their own, such as the resampler.
+ */
+export function kernelModuleOrNull(): WebAssembly.Module | null {
+  try {
+    return compileSync();
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -131,10 +144,10 @@ export function createWasmKernels(capacityFloats: number): Kernels {
       if (v < 0 || l < 0 || r < 0) return jsKernels.shiftDivide(V, L, eps, count, R);
       wasm.shiftDivide(v, l, eps, count, r);
     },
-    updateKl(H, num, den, frames, atoms, eps, floor) {
+    updateKl(H, num, den, frames, atoms, eps, floor, quarters) {
       const h = at(H, frames * atoms), nu = at(num, frames * atoms), d = at(den, atoms);
-      if (h < 0 || nu < 0 || d < 0) return jsKernels.updateKl(H, num, den, frames, atoms, eps, floor);
-      wasm.updateKl(h, nu, d, frames, atoms, eps, floor);
+      if (h < 0 || nu < 0 || d < 0) return jsKernels.updateKl(H, num, den, frames, atoms, eps, floor, quarters);
+      wasm.updateKl(h, nu, d, frames, atoms, eps, floor, quarters);
     },
   };
 }

@@ -47,7 +47,7 @@ describe('engine worker jobs', () => {
   it('denoises exactly as `quell denoise` does, down to the bytes of the 16-bit WAV', async () => {
     const store = storeWithExample();
     const c = collector();
-    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength: DEFAULT_STRENGTH, iterations: 100, sparsity: 0.5 }, c.out);
+    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5 }, c.out);
     expect(stats.blocks).toBe(2);
     expect([...c.tracks.keys()]).toEqual(['s', 'n']);
     expect([...c.analyses]).toEqual(['s', 'n']);
@@ -59,7 +59,7 @@ describe('engine worker jobs', () => {
   it('maps a strength as `quell denoise --strength` does, down to the bytes', async () => {
     for (const strength of [0.5, 1.5]) {
       const store = storeWithExample();
-      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength, iterations: 100, sparsity: 0.5 }, collector().out);
+      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength, iterations: 40, sparsity: 0.5 }, collector().out);
       expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--strength', String(strength)))).toBe('identical');
     }
   });
@@ -70,7 +70,7 @@ describe('engine worker jobs', () => {
     const c = collector();
     const stats = jobs.denoise(
       store,
-      { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' }, strength: DEFAULT_STRENGTH, iterations: 100, sparsity: 0.5 },
+      { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' }, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5 },
       c.out,
     );
     expect(stats.clipAtoms).toBe(32);

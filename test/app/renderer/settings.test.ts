@@ -16,11 +16,11 @@ describe('the app uses the CLI\'s option mapping', () => {
     for (const [bits, out] of expected) expect(defaultOutputBits(bits)).toBe(out);
   });
 
-  it('defaults to the CLI\'s defaults: bundled speech, the default learned noise atoms, no reduction limit, 100 iterations, sparsity 0.5', () => {
+  it('defaults to the CLI\'s defaults: bundled speech, the default learned noise atoms, no reduction limit, 40 iterations, sparsity 0.5', () => {
     expect(DEFAULT_DENOISE.speechId).toBe('bundled:speech');
     expect(noiseChoice(DEFAULT_DENOISE.noise, DEFAULT_DENOISE, 'orig', 16000)).toEqual({ mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS });
     expect(DEFAULT_DENOISE.strength).toBe(1);
-    expect(QUALITY_PRESETS[DEFAULT_DENOISE.quality].iterations).toBe(100);
+    expect(QUALITY_PRESETS[DEFAULT_DENOISE.quality].iterations).toBe(40);
     expect(DEFAULT_DENOISE.sparsity).toBe(DEFAULT_SPARSITY);
   });
 
@@ -50,7 +50,7 @@ describe('noise settings', () => {
       ['speech', 'general speech'],
       ['noise', 'rain noise'],
       ['strength', '1.50 · noise +3.0 dB'],
-      ['quality', 'Fast (25 it.)'],
+      ['quality', 'Fast (20 it.)'],
       ['sparsity', '0.5'],
     ]);
   });

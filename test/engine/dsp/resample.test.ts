@@ -37,6 +37,7 @@ function edgeOut(inRate: number, outRate: number): number {
   return Math.ceil(((r.lookaheadInput + 2) * outRate) / inRate) + 4;
 }
 
+
 /** ceil(n outRate / inRate) in exact integer arithmetic. */
 const ceilLength = (n: number, inRate: number, outRate: number): number =>
   Number((BigInt(n) * BigInt(outRate) + BigInt(inRate) - 1n) / BigInt(inRate));
@@ -221,6 +222,26 @@ describe('Resampler streaming', () => {
     for (const sizes of [[1], [128], [441], [4096], [5000], mixed]) {
       expect(bits(streamed(x, inRate, outRate, sizes))).toEqual(bits(whole));
     }
+  });
+
+  it.each(pairs)('%i -> %i: the SIMD kernel and the plain-JS kernels agree to float64 rounding', (inRate, outRate) => {
+    const x = gaussian(30000, 9);
+    const run = (kernel: 'auto' | 'js') => {
+      const rs = new Resampler(inRate, outRate, { kernel });
+      const out = new Float32Array(rs.maxOutput(x.length) + rs.maxOutput(rs.lookaheadInput));
+      let n = 0;
+      for (let i = 0; i < x.length; i += 3000) n += rs.process(x.subarray(i, i + 3000), out.subarray(n));
+      n += rs.end(out.subarray(n));
+      return out.subarray(0, n);
+    };
+    const simd = run('auto');
+    const js = run('js');
+    // Exact banks (L <= 2048 phases) take the SIMD kernel; the interpolated tables stay in JS.
+    expect(new Resampler(inRate, outRate).kernelName).toBe(outRate / gcdOf(inRate, outRate) <= 2048 ? 'wasm-simd' : 'js');
+    expect(simd.length).toBe(js.length);
+    let worst = 0;
+    for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(simd[i] - js[i]));
+    expect(worst).toBeLessThan(1e-6); // one float32 rounding of outputs of order 1
   });
 
   it('emits output j as soon as input floor(j inRate / outRate) + lookaheadInput has arrived', () => {

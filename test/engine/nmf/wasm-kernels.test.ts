@@ -165,7 +165,7 @@ describe('WebAssembly SIMD kernels', () => {
     const num = place(wasm, numValues);
     const den = place(wasm, uniform(atoms, 9, 0.5, 4));
     const eps = 1e-9;
-    wasm.updateKl(H, num, den, frames, atoms, eps, FACTOR_FLOOR);
+    wasm.updateKl(H, num, den, frames, atoms, eps, FACTOR_FLOOR, 0);
     let worst = 0; // in units of roundoff: a product, a sum and a quotient, each rounded
     for (let t = 0; t < frames; t++) {
       for (let k = 0; k < atoms; k++) {
@@ -178,6 +178,30 @@ describe('WebAssembly SIMD kernels', () => {
     expect(H[0]).toBe(Math.fround(FACTOR_FLOOR));
   });
 
+  it.each([1, 2, 3])('updateKl over-relaxed by %i quarter(s): WASM and JS match Math.pow, floor included', (quarters) => {
+    const frames = 37;
+    const atoms = 19;
+    const wasm = createWasmKernels(3 * frames * atoms + atoms);
+    const H0 = uniform(frames * atoms, 11, 0, 2);
+    const numValues = uniform(frames * atoms, 12, 0, 3);
+    for (let i = 0; i < numValues.length; i += 7) numValues[i] = 0;
+    const denValues = uniform(atoms, 13, 0.5, 4);
+    const H = place(wasm, H0);
+    wasm.updateKl(H, place(wasm, numValues), place(wasm, denValues), frames, atoms, 1e-9, FACTOR_FLOOR, quarters);
+    const js = H0.slice();
+    jsKernels.updateKl(js, numValues, denValues, frames, atoms, 1e-9, FACTOR_FLOOR, quarters);
+    const exponent = 1 + quarters / 4;
+    for (let t = 0; t < frames; t++) {
+      for (let k = 0; k < atoms; k++) {
+        const i = t * atoms + k;
+        const want = Math.max(FACTOR_FLOOR, H0[i] * Math.pow(numValues[i] / (denValues[k] + 1e-9), exponent));
+        expect(Math.abs(H[i] - want)).toBeLessThanOrEqual(1e-6 * want);
+        expect(Math.abs(js[i] - want)).toBeLessThanOrEqual(1e-6 * want);
+      }
+    }
+    expect(H[0]).toBe(Math.fround(FACTOR_FLOOR));
+  });
+
   it('updateKl turns a NaN ratio into the floor, as the JS kernel does', () => {
     const values = [1, 2, 3, 4, 5];
     const numValues = new Float32Array([NaN, 1, NaN, 1, NaN]);
@@ -185,9 +209,9 @@ describe('WebAssembly SIMD kernels', () => {
     const H = place(wasm, new Float32Array(values));
     const num = place(wasm, numValues);
     const den = place(wasm, new Float32Array(5).fill(1));
-    wasm.updateKl(H, num, den, 1, 5, 0, 0.5);
+    wasm.updateKl(H, num, den, 1, 5, 0, 0.5, 0);
     const js = new Float32Array(values);
-    jsKernels.updateKl(js, numValues, new Float32Array(5).fill(1), 1, 5, 0, 0.5);
+    jsKernels.updateKl(js, numValues, new Float32Array(5).fill(1), 1, 5, 0, 0.5, 0);
     expect(Array.from(H)).toEqual(Array.from(js));
     expect(H[0]).toBe(0.5);
   });
