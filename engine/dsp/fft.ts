@@ -26,7 +26,18 @@ export function createRealFft(size: number): RealFft {
   // fft.js works on interleaved complex arrays of 2*size numbers (Float64 for accuracy).
   const inBuf = new Float64Array(size);
   const cplx = new Float64Array(2 * size);
-  const cplxOut = new Float64Array(2 * size);
+  // The inverse runs as one complex FFT of half the size (fft.js has no real inverse): packing
+  // z[n] = x[2n] + i x[2n+1], Z[k] = (X[k] + conj X[h-k]) + i e^(2 pi i k / size) (X[k] - conj X[h-k]),
+  // over 2 for the halves. Half the work of mirroring into a full complex inverse.
+  const halfFft = new FFT(Math.max(half, 2));
+  const packed = new Float64Array(2 * half);
+  const unpacked = new Float64Array(2 * half);
+  const twRe = new Float64Array(half);
+  const twIm = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    twRe[k] = Math.cos((2 * Math.PI * k) / size);
+    twIm[k] = Math.sin((2 * Math.PI * k) / size);
+  }
   return {
     size,
     forward(input, re, im) {
@@ -39,20 +50,30 @@ export function createRealFft(size: number): RealFft {
       }
     },
     inverse(re, im, out) {
-      for (let k = 0; k <= half; k++) {
-        cplx[2 * k] = re[k];
-        cplx[2 * k + 1] = im[k];
+      // DC and Nyquist imaginary parts are ignored (a real signal has none).
+      for (let k = 0; k < half; k++) {
+        const ar = re[k];
+        const ai = k === 0 ? 0 : im[k];
+        const br = re[half - k];
+        const bi = k === 0 ? 0 : -im[half - k]; // conj X[h-k]; X[h] has no imaginary part
+        const sr = ar + br;
+        const si = ai + bi;
+        const dr = ar - br;
+        const di = ai - bi;
+        // Z = S + i w D, w = e^(2 pi i k / size)
+        const wr = twRe[k];
+        const wi = twIm[k];
+        const tr = wr * dr - wi * di;
+        const ti = wr * di + wi * dr;
+        packed[2 * k] = 0.5 * (sr - ti);
+        packed[2 * k + 1] = 0.5 * (si + tr);
       }
-      // Hermitian mirror: X[N-k] = conj(X[k]); DC and Nyquist imaginary parts are ignored.
-      cplx[1] = 0;
-      cplx[2 * half + 1] = 0;
-      for (let k = 1; k < half; k++) {
-        cplx[2 * (size - k)] = re[k];
-        cplx[2 * (size - k) + 1] = -im[k];
+      halfFft.inverseTransform(unpacked, packed);
+      // fft.js's inverse divides by its own size (half), which is the 1 / size of x's inverse DFT for these halves.
+      for (let n = 0; n < half; n++) {
+        out[2 * n] = unpacked[2 * n];
+        out[2 * n + 1] = unpacked[2 * n + 1];
       }
-      fft.inverseTransform(cplxOut, cplx);
-      // fft.js's inverse already divides by size.
-      for (let i = 0; i < size; i++) out[i] = cplxOut[2 * i];
     },
   };
 }

@@ -20,6 +20,7 @@ export class IstftSynthesizer {
   private readonly den: Float32Array;
   private readonly frameBuf: Float32Array;
   private readonly out: Float32Array;
+  private readonly squared: Float32Array;
   private skip: number;
   private frames = 0;
 
@@ -30,18 +31,18 @@ export class IstftSynthesizer {
     this.den = new Float32Array(plan.nFft);
     this.frameBuf = new Float32Array(plan.nFft);
     this.out = new Float32Array(plan.nFft);
+    this.squared = plan.window.map((w) => w * w);
     this.skip = plan.nFft / 2;
   }
 
   /** Adds one frame (bins 0..nFft/2) and emits the hop of samples it completes. */
   frame(re: Float32Array, im: Float32Array): void {
     const { nFft, hopSamples, window, fft } = this.plan;
-    const { num, den, frameBuf } = this;
+    const { num, den, frameBuf, squared } = this;
     fft.inverse(re, im, frameBuf);
     for (let i = 0; i < nFft; i++) {
-      const w = window[i];
-      num[i] += frameBuf[i] * w;
-      den[i] += w * w;
+      num[i] += frameBuf[i] * window[i];
+      den[i] += squared[i];
     }
     this.frames++;
     this.emit(hopSamples);

@@ -303,12 +303,14 @@ export class Separator {
       const f = coreStart + t;
       const slot = (f % this.capacity) * bins;
       // Each source's share of the top-band energy: the gain for the band the engine cannot see.
-      let total = 0;
-      for (let k = lo; k < hi; k++) total += this.mag[slot + k] * this.mag[slot + k];
-      for (let j = 0; j < sources; j++) {
-        let share = 0;
-        for (let k = lo; k < hi; k++) share += result.masks[j * plane + t * bins + k] * this.mag[slot + k] * this.mag[slot + k];
-        this.gains[(f % this.capacity) * sources + j] = total > 0 ? share / total : 1 / sources;
+      if (this.fullBand) {
+        let total = 0;
+        for (let k = lo; k < hi; k++) total += this.mag[slot + k] * this.mag[slot + k];
+        for (let j = 0; j < sources; j++) {
+          let share = 0;
+          for (let k = lo; k < hi; k++) share += result.masks[j * plane + t * bins + k] * this.mag[slot + k] * this.mag[slot + k];
+          this.gains[(f % this.capacity) * sources + j] = total > 0 ? share / total : 1 / sources;
+        }
       }
       for (let c = 0; c < channels; c++) {
         const re = this.re[c];
