@@ -1,5 +1,5 @@
 /** Running `quell denoise` and the numpy reference as child processes, with their timings and memory. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +29,10 @@ process.exitCode = code;
 `;
 
 /** `quell ARGS...` in a child process (the built CLI in dist/). */
-export async function runQuell(args: string[]): Promise<ChildRun> {
+export async function runQuell(args: string[], pin = false): Promise<ChildRun> {
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: build first (npx tsc -b)`);
-  const run = await runChild(process.execPath, ['--input-type=module', '-e', RUNNER, ...args]);
+  const node = [process.execPath, '--input-type=module', '-e', RUNNER, ...args];
+  const run = pin ? await runChild('taskset', ['-c', '0', ...node]) : await runChild(node[0], node.slice(1));
   const m = /QUELL_USAGE (.*)\n?$/.exec(run.stderr);
   if (!m) throw new Error(`quell ${args.join(' ')} failed (exit ${run.code}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const usage = JSON.parse(m[1]) as { code: number; maxRSS: number; cpu: number };
@@ -68,4 +69,9 @@ export async function loadAverage(): Promise<string> {
   return loadavg()
     .map((x) => x.toFixed(2))
     .join(' / ');
+}
+
+/** True when `taskset` can pin a process to one core (util-linux); the one-core rows need it. */
+export function canPin(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 }

@@ -28,6 +28,8 @@ const f3 = (x: number): string => x.toFixed(3);
 export interface QuellTiming {
   file: BenchFile;
   jobs: number;
+  /** Pinned to one core (taskset -c 0): the main thread and the solver share it. */
+  pinned: boolean;
   /** The denoised file (the same bytes after every run). */
   output: string;
   /** Seconds of processing (the CLI's elapsedSeconds: read, denoise, write), per run. */
@@ -37,16 +39,16 @@ export interface QuellTiming {
 }
 
 /** `quell denoise FILE --jobs J` `repeats` times for each J, interleaved so load drifts hit both alike. */
-export async function timeDenoise(file: BenchFile, jobsList: number[], repeats: number, outDir: string): Promise<QuellTiming[]> {
-  const rows = jobsList.map((jobs) => ({ file, jobs, output: join(outDir, `${file.label}.j${jobs}.wav`), seconds: [] as number[], wall: [] as number[], cpu: [] as number[] }));
+export async function timeDenoise(file: BenchFile, variants: { jobs: number; pinned: boolean }[], repeats: number, outDir: string): Promise<QuellTiming[]> {
+  const rows = variants.map(({ jobs, pinned }) => ({ file, jobs, pinned, output: join(outDir, `${file.label}.j${jobs}${pinned ? 'p' : ''}.wav`), seconds: [] as number[], wall: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < repeats; r++) {
     for (const row of rows) {
-      const run = await runQuell(['denoise', file.path, '-o', row.output, '--force', '--json', '--jobs', String(row.jobs)]);
+      const run = await runQuell(['denoise', file.path, '-o', row.output, '--force', '--json', '--jobs', String(row.jobs)], row.pinned);
       const report = JSON.parse(run.stdout) as { elapsedSeconds: number };
       row.seconds.push(report.elapsedSeconds);
       row.wall.push(run.wallSeconds);
       row.cpu.push(run.cpuSeconds);
-      log(`${file.label} jobs ${row.jobs} run ${r + 1}/${repeats}: ${f2(report.elapsedSeconds)} s processing, ${f2(run.wallSeconds)} s wall, ${f2(run.cpuSeconds)} s CPU`);
+      log(`${file.label} jobs ${row.jobs}${row.pinned ? ' (one core)' : ''} run ${r + 1}/${repeats}: ${f2(report.elapsedSeconds)} s processing, ${f2(run.wallSeconds)} s wall, ${f2(run.cpuSeconds)} s CPU`);
     }
   }
   return rows;
@@ -56,16 +58,17 @@ export function rtfSection(rows: QuellTiming[], repeats: number): string {
   const lines = [
     '## Denoising speed (`quell denoise`, default settings)',
     '',
-    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, jobs 1 and 2 interleaved. *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
+    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, the variants interleaved. *1, one core* is 1 job pinned to one core with \`taskset -c 0\` (the main thread's reading, STFT, inverse STFT and writing then share that core with the solver; unpinned, they run beside it on the other core). *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
     '',
-    '| file | jobs | processing s | RTF | wall s | CPU s | speed-up (processing) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| file | jobs | processing s | RTF | wall s | CPU s | speed-up over 1 job | over one core |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
-    const one = rows.find((r) => r.file === row.file && r.jobs === 1);
+    const one = rows.find((r) => r.file === row.file && r.jobs === 1 && !r.pinned);
+    const core = rows.find((r) => r.file === row.file && r.pinned);
     const s = median(row.seconds);
-    const speedup = one ? `${f2(median(one.seconds) / s)}x` : '';
-    lines.push(`| ${row.file.label} | ${row.jobs} | ${f2(s)} | ${f3(s / row.file.seconds)} | ${f2(median(row.wall))} | ${f2(median(row.cpu))} | ${speedup} |`);
+    const over = (base: QuellTiming | undefined) => (base ? `${f2(median(base.seconds) / s)}x` : '');
+    lines.push(`| ${row.file.label} | ${row.jobs}${row.pinned ? ', one core' : ''} | ${f2(s)} | ${f3(s / row.file.seconds)} | ${f2(median(row.wall))} | ${f2(median(row.cpu))} | ${over(one)} | ${over(core)} |`);
   }
   return lines.join('\n');
 }
@@ -123,6 +126,7 @@ const ONE_BLAS_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_N
 /** The numpy reference against Quell on the same 60 s mixture: speed ratio and SI-SDR. */
 export async function referenceSection(sources: Sources, file: BenchFile, quell: QuellTiming[], repeats: number, dir: string): Promise<string> {
   const head = ['## Against the numpy reference (`shared/eval/ref_nmf.py`), 60 s file', ''];
+  const pinned = quell.some((q) => q.pinned);
   const missing = pythonHasNumpy();
   if (missing) return [...head, `Skipped: ${missing}.`].join('\n');
   const cache = join(REPO, 'bench', 'cache', 'ref');
@@ -131,7 +135,8 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
   const ref = { processing: [] as number[], wall: [] as number[] };
   for (let r = 0; r < repeats; r++) {
     // One BLAS thread: the comparison is one core against one core (Quell's 1-job row).
-    const run = await runChild('python3', [REF, 'denoise', file.path, refOut, '--speech', dicts.speech, '--noise', dicts.noise, '-v'], ONE_BLAS_THREAD);
+    const refArgs = [REF, 'denoise', file.path, refOut, '--speech', dicts.speech, '--noise', dicts.noise, '-v'];
+    const run = pinned ? await runChild('taskset', ['-c', '0', 'python3', ...refArgs], ONE_BLAS_THREAD) : await runChild('python3', refArgs, ONE_BLAS_THREAD);
     if (run.code !== 0) throw new Error(`ref_nmf.py denoise failed: ${run.stderr.trim()}`);
     const t = /stft ([\d.]+) s, solve ([\d.]+) s, mask\+istft ([\d.]+) s/.exec(run.stderr);
     if (!t) throw new Error(`ref_nmf.py printed no timings: ${run.stderr.trim()}`);
@@ -175,13 +180,13 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
   ];
   for (const q of quell) {
     const s = median(q.seconds);
-    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''} | speech 64 + ${DEFAULT_LEARNED_NOISE_ATOMS} learned noise atoms per 8 s block, 512/128, ${DEFAULT_ITERATIONS} over-relaxed iterations (exponent ${DEFAULT_OVER_RELAX}) on frame pairs, leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
+    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''}${q.pinned ? ', one core' : ''} | speech 64 + ${DEFAULT_LEARNED_NOISE_ATOMS} learned noise atoms per 8 s block, 512/128, ${DEFAULT_ITERATIONS} over-relaxed iterations (exponent ${DEFAULT_OVER_RELAX}) on frame pairs, leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
   }
   const m = median(matchedTimes);
   rows.push(`| Quell, matched settings, 1 job | dictionaries trained as the reference's (64 + 64, 1024/256, sparsity 0.1), sparsity 0.1, exactly 100 plain multiplicative updates on every frame, no leak removal, no learned atoms | ${f2(m)} | ${f2(refS / m)} | | ${f2(score(clean, matchedOut))} |`);
   rows.push(
     '',
-    "Matched: STFT size and hop, atoms, sparsity, β = 1, iteration count, mask power 2, dictionaries' training data and settings (Quell drops no silent frames here either; its trainer is its own, so the atoms differ). Not matched: Quell solves 8 s blocks (the same work per frame; memory bounded) where the reference factorises the whole file; Quell normalises magnitudes per block, the reference per file; Quell's processing includes reading and writing the files and a worker thread, the reference's figure is its own stft + solve + mask/istft timings (its file I/O and Python start-up are in its wall time). Its BLAS runs on one thread (OPENBLAS_NUM_THREADS=1 and the like).",
+    `Matched: STFT size and hop, atoms, sparsity, β = 1, iteration count, mask power 2, dictionaries' training data and settings (Quell drops no silent frames here either; its trainer is its own, so the atoms differ). Not matched: Quell solves 8 s blocks (the same work per frame; memory bounded) where the reference factorises the whole file; Quell normalises magnitudes per block, the reference per file; Quell's processing includes reading and writing the files and a worker thread, the reference's figure is its own stft + solve + mask/istft timings (its file I/O and Python start-up are in its wall time). Its BLAS runs on one thread (OPENBLAS_NUM_THREADS=1 and the like)${pinned ? ', and it is pinned to one core (taskset -c 0) like the one-core Quell row' : ''}.`,
   );
   return rows.join('\n');
 }
