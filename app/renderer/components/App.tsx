@@ -1,3 +1,4 @@
+import { readFileBytes } from '../audio/read-file.js';
 import { useEffect, useState, type DragEvent } from 'react';
 import type { AppController } from '../state/controller.js';
 import { DenoisePanel } from './DenoisePanel.js';
@@ -118,7 +119,7 @@ function Sidebar() {
             canRun={ready}
             hasTakes={state.takes.some((t) => t.kind === 'denoise')}
             onChange={(p) => controller.update('denoise', p)}
-            onNoiseFile={async (f) => controller.setNoiseFile(f.name, new Uint8Array(await f.arrayBuffer()))}
+            onNoiseFile={async (f) => controller.setNoiseFile(f.name, await readFileBytes(f))}
             onRun={() => void controller.denoise()}
           />
         )}
@@ -163,8 +164,8 @@ function Shell() {
     const files = [...(e.dataTransfer?.files ?? [])];
     if (files.length === 0) return;
     if (controller.state.mode === 'train') {
-      for (const f of files) await controller.training.addFile(f.name, new Uint8Array(await f.arrayBuffer()));
-    } else await controller.openFile(files[0].name, new Uint8Array(await files[0].arrayBuffer()));
+      for (const f of files) await controller.training.addFile(f.name, await readFileBytes(f));
+    } else await controller.openFile(files[0].name, await readFileBytes(files[0]));
   };
   const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
 

@@ -1,3 +1,4 @@
+import { readFileBytes } from '../audio/read-file.js';
 import { useRef } from 'react';
 import type { Mode } from '../state/app-state.js';
 import { formatTime } from '../view/time-format.js';
@@ -36,7 +37,7 @@ export function useOpenRecording(): { open(): void; input: React.ReactNode } {
       onChange={async (e) => {
         const f = e.target.files?.[0];
         e.target.value = '';
-        if (f) await controller.openFile(f.name, new Uint8Array(await f.arrayBuffer()));
+        if (f) await controller.openFile(f.name, await readFileBytes(f));
       }}
     />
   );

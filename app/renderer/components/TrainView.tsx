@@ -1,3 +1,4 @@
+import { readFileBytes } from '../audio/read-file.js';
 import { useRef } from 'react';
 import { formatTime } from '../view/time-format.js';
 import { useAppState, useController } from './hooks.js';
@@ -38,7 +39,7 @@ export function TrainView() {
               onChange={async (e) => {
                 const list = [...(e.target.files ?? [])];
                 e.target.value = '';
-                for (const f of list) await controller.training.addFile(f.name, new Uint8Array(await f.arrayBuffer()));
+                for (const f of list) await controller.training.addFile(f.name, await readFileBytes(f));
               }}
             />
             {t.recordingMic ? (
