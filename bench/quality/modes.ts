@@ -33,7 +33,7 @@ export const QUELL_MODES: QuellMode[] = [
   {
     name: 'quell_general',
     description: "the textbook method: the fold's speech and general noise dictionaries, nothing learned on the input",
-    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: ctx.noise, kernels: ctx.kernels }).speech,
+    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: ctx.noise, residualDb: Infinity, kernels: ctx.kernels }).speech,
   },
   {
     name: 'quell_clip_only',
@@ -43,7 +43,7 @@ export const QUELL_MODES: QuellMode[] = [
 
   {
     name: 'quell',
-    description: `\`quell denoise\` default, no profile: the speech dictionary + ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on each 8 s block (quiet-frame start, focus 4), time-smoothed masks`,
+    description: `\`quell denoise\` default, no profile: the speech dictionary + ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on each 8 s block (quiet-frame start, focus 4), time-smoothed masks, adaptive floor (20 dB minus the block's SNR)`,
     run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels }).speech,
   },
 

@@ -7,6 +7,9 @@ import type { SeparationModel } from './model.js';
 /** Learned atoms start from frames within the quietest this fraction of a block. */
 const QUIET_FRACTION = 0.3;
 
+/** The adaptive floor (SolveSettings.residualDb) never limits the attenuation to less than this. */
+const MIN_ADAPTIVE_REDUCTION_DB = 6;
+
 export interface SolveSettings {
   /** Multiplicative-update iterations per block (cap). */
   iterations: number;
@@ -18,6 +21,12 @@ export interface SolveSettings {
   target: number;
   /** Most a time-frequency bin of the target is attenuated, in dB; Infinity for no limit. */
   reductionDb: number;
+  /**
+   * Adaptive floor: the target is attenuated by at most this many dB minus the block's estimated
+   * SNR (target over the rest), so that the noise left is about this far below the speech; at
+   * high SNR the masks then stop short of carving out speech. Infinity: off.
+   */
+  residualDb: number;
   /** Weight on the target's S^p in its mask (1 = plain soft mask; below 1 removes more). */
   targetWeight: number;
   /** Focus of the learned atoms on the frames they dominate (see FactorizeOptions.learnedFocus). */
@@ -209,7 +218,7 @@ export class BlockSolver {
       const width = j === settings.target ? settings.smoothEstimates : settings.smoothOthers;
       if (width > 0) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, width, 0);
     }
-    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(settings.reductionDb), settings.targetWeight);
+    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(this.blockReduction(frames)), settings.targetWeight);
     if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
       // Smoothing is linear with weights summing to one: the last mask is one minus the others'.
       const last = (sources - 1) * plane;
@@ -224,6 +233,24 @@ export class BlockSolver {
     const core = coreFrames * bins;
     for (let j = 0; j < sources; j++) S.copyWithin(j * core, j * plane + coreOffset * bins, j * plane + (coreOffset + coreFrames) * bins);
     return S.slice(0, sources * core);
+  }
+
+  /** The block's limit on the target's attenuation: reductionDb, or less where the estimated SNR is high (residualDb). */
+  private blockReduction(frames: number): number {
+    const { settings, S } = this;
+    if (!Number.isFinite(settings.residualDb) || settings.target < 0) return settings.reductionDb;
+    const plane = frames * this.model.bins;
+    let target = 0;
+    let rest = 0;
+    for (let j = 0; j < this.model.sources.length; j++) {
+      let e = 0;
+      for (let i = j * plane; i < (j + 1) * plane; i++) e += S[i] * S[i];
+      if (j === settings.target) target = e;
+      else rest += e;
+    }
+    if (!(target > 0 && rest > 0)) return settings.reductionDb;
+    const snr = 10 * Math.log10(target / rest);
+    return Math.min(settings.reductionDb, Math.max(MIN_ADAPTIVE_REDUCTION_DB, settings.residualDb - snr));
   }
 
   /** Box mean of a mask over +-dt frames and +-df bins (masks of all sources smoothed alike keep summing to one). */

@@ -1,6 +1,6 @@
 import { check } from '../errors.js';
 import type { SolveSettings } from './block-solver.js';
-import { LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
+import { DEFAULT_RESIDUAL_DB, LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
 import { buildSeparationModel, DEFAULT_SPARSITY, type SeparationModel } from './model.js';
 import type { DenoiseOptions, SeparateOptions } from './separate.js';
 
@@ -47,6 +47,8 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   check(maskPower > 0 && maskPower <= 4, `maskPower must be in (0, 4]; got ${maskPower}`);
   const reductionDb = options.reductionDb ?? Infinity;
   check(reductionDb >= 0, `reductionDb must be >= 0; got ${reductionDb}`);
+  const residualDb = options.residualDb ?? Infinity;
+  check(residualDb >= 0, `residualDb must be >= 0; got ${residualDb}`);
   const targetWeight = options.targetWeight ?? 1;
   check(targetWeight > 0 && targetWeight <= 1, `targetWeight must be in (0, 1]; got ${targetWeight}`);
   const targetName = options.target ?? options.sources[0].name;
@@ -67,6 +69,7 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
     maskPower,
     target,
     reductionDb,
+    residualDb,
     targetWeight,
     learnedFocus: options.learnedFocus ?? 4,
     leakQuantile: options.leakQuantile ?? 0.2,
@@ -87,9 +90,11 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
 export function denoiseSources(options: DenoiseOptions): SeparateOptions {
   const list = <T>(d: T | T[]): T[] => (Array.isArray(d) ? d : [d]);
   const noise = list(options.noise);
+  const residualDb = options.residualDb ?? DEFAULT_RESIDUAL_DB;
   const noiseSparsity = options.noiseSparsity ?? (noise.length === 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
   return {
     ...options,
+    residualDb,
     sources: [
       { name: 'speech', dictionaries: list(options.speech), sparsity: options.speechSparsity },
       { name: 'noise', dictionaries: noise, learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: noiseSparsity },

@@ -18,11 +18,12 @@ const db = (ratio: number) => 10 * Math.log10(ratio);
 
 describe('strength', () => {
   it('maps to the closed forms: floor 0.5 (1 - s)^2 below 1, noise weight 4^(s - 1) above', () => {
-    expect(strengthSettings(DEFAULT_STRENGTH)).toEqual({ reductionDb: Infinity, targetWeight: 1 });
+    expect(strengthSettings(DEFAULT_STRENGTH)).toEqual({ reductionDb: Infinity, residualDb: 20, targetWeight: 1 });
     expect(strengthSettings(0).reductionDb).toBeCloseTo(20 * Math.log10(2), 10);
     expect(strengthSettings(0.5).reductionDb).toBeCloseTo(-20 * Math.log10(0.125), 10);
     expect(strengthSettings(0.5).targetWeight).toBe(1);
-    expect(strengthSettings(1.5)).toEqual({ reductionDb: Infinity, targetWeight: 0.5 });
+    expect(strengthSettings(1.5)).toEqual({ reductionDb: Infinity, residualDb: 40, targetWeight: 0.5 });
+    expect(strengthSettings(0).residualDb).toBe(6);
     expect(strengthSettings(2).targetWeight).toBe(0.25);
     for (const bad of [-0.1, 2.1, Number.NaN]) expect(() => strengthSettings(bad)).toThrow(/strength must be in \[0, 2\]/);
   });
@@ -57,5 +58,29 @@ describe('strength', () => {
       return energy(y, lead / 2, lead);
     });
     for (let i = 1; i < strengths.length; i++) expect(residual[i], `residual at ${strengths[i]}`).toBeLessThan(residual[i - 1]);
+  });
+});
+
+describe('adaptive floor (residualDb)', () => {
+  // Speech 20 dB over a steady noise, after 1 s of the noise alone: the block's estimated SNR is
+  // positive, so with residualDb 20 no bin of the speech output is cut by more than 20 dB and the
+  // residual noise in the noise-only second stays within 20 dB of the input noise there. Without
+  // the floor the masks go far deeper. The default (denoiseAudio) is the 20 dB floor.
+  const noise = fixture('noise.wav');
+  const talk = fixture('speech.wav').subarray(0, 4 * 16000);
+  const lead = 16000;
+  const gain = Math.sqrt(energy(talk) / talk.length / (energy(noise) / noise.length)) / 10;
+  const x = new Float32Array(lead + talk.length);
+  for (let i = 0; i < x.length; i++) x[i] = gain * noise[i % noise.length] + (i >= lead ? talk[i - lead] : 0);
+  const run = (residualDb?: number) =>
+    denoiseAudio({ sampleRate: 16000, channels: [x] }, { speech, noise: [], noiseLearnedAtoms: 16, iterations: 30, ...(residualDb === undefined ? {} : { residualDb }) }).speech.channels[0];
+  const residual = (y: Float32Array) => db(energy(y, lead / 4, (3 * lead) / 4) / energy(x, lead / 4, (3 * lead) / 4));
+
+  it('limits the attenuation to residualDb minus the SNR; off, the noise goes deeper', () => {
+    const floored = residual(run(20));
+    const off = residual(run(Infinity));
+    expect(floored).toBeGreaterThan(-20);
+    expect(off).toBeLessThan(floored - 3);
+    expect(residual(run())).toBeCloseTo(floored, 6);
   });
 });

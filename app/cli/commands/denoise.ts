@@ -108,7 +108,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   if (output && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: -o names one output but there are ${inputs.length} inputs; use --out-dir`);
   const strength = strengthSettings(numberOption(values, 'strength', 0, MAX_STRENGTH) ?? DEFAULT_STRENGTH);
   const reductionDb = numberOption(values, 'reduction', 0, 200) ?? strength.reductionDb;
-  const { targetWeight } = strength;
+  const { targetWeight, residualDb } = strength;
   const iterations = numberOption(values, 'iterations', 1, 10000, true);
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
   const noiseArgs = listOption(values, 'noise');
@@ -152,7 +152,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
 
   // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
   // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
-  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, targetWeight, iterations, sparsity }));
+  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
   const reports: FileReport[] = inputs.map((input) => ({ input }));
   const fractions = inputs.map(() => 0);
   const bar = new ProgressBar(inputs.length === 1 ? `denoise ${basename(inputs[0])}` : `denoise ${inputs.length} files`, !quiet);

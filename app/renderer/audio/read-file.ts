@@ -5,6 +5,8 @@
  * never yield); this loop yields to the event loop every few milliseconds.
  */
 export async function readFileBytes(file: Blob, sliceMs = 8): Promise<Uint8Array> {
+  // Blobs without streams (older engines, jsdom) are read in one piece.
+  if (typeof file.stream !== 'function') return new Uint8Array(await file.arrayBuffer());
   const bytes = new Uint8Array(file.size);
   const reader = file.stream().getReader();
   let at = 0;
