@@ -90,3 +90,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/**
+ * Waits (up to `maxMs`) until the CPUs have been mostly idle for a second: a real-time test (the
+ * live preview) started while the previous file's browser is still winding down drops audio
+ * blocks on a 2-core machine. Returns the idle fraction it last saw.
+ */
+export async function waitForQuietCpu(maxMs = 30_000, idleFraction = 0.8): Promise<number> {
+  const { cpus } = await import('node:os');
+  const totals = () => cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, all: a.all + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, all: 0 });
+  const deadline = Date.now() + maxMs;
+  let idle = 0;
+  do {
+    const a = totals();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const b = totals();
+    idle = (b.idle - a.idle) / Math.max(b.all - a.all, 1);
+  } while (idle < idleFraction && Date.now() < deadline);
+  return idle;
+}

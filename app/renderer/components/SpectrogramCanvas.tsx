@@ -28,17 +28,22 @@ export function SpectrogramCanvas({ record, view, width, height, range }: Props)
   const ref = useRef<HTMLCanvasElement>(null);
   const analysis = record?.analysis ?? null;
   useEffect(() => {
-    const fitted = fitCanvas(ref.current, width, height);
-    if (!fitted) return;
-    const { ctx, w, h } = fitted;
-    if (!analysis || !record) {
-      ctx.fillStyle = '#0d0f12';
-      ctx.fillRect(0, 0, w, h);
-      return;
-    }
-    const image = ctx.createImageData(w, h);
-    renderSpectrogram(analysis, record.shape.sampleRate, view.start, view.end, w, h, range, LUT, new Uint32Array(image.data.buffer));
-    ctx.putImageData(image, 0, 0);
+    // Each canvas draws in a task of its own: when a take finishes, several lanes change in one
+    // React commit, and drawing them all there held the main thread past 50 ms on a long file.
+    const timer = setTimeout(() => {
+      const fitted = fitCanvas(ref.current, width, height);
+      if (!fitted) return;
+      const { ctx, w, h } = fitted;
+      if (!analysis || !record) {
+        ctx.fillStyle = '#0d0f12';
+        ctx.fillRect(0, 0, w, h);
+        return;
+      }
+      const image = ctx.createImageData(w, h);
+      renderSpectrogram(analysis, record.shape.sampleRate, view.start, view.end, w, h, range, LUT, new Uint32Array(image.data.buffer));
+      ctx.putImageData(image, 0, 0);
+    }, 0);
+    return () => clearTimeout(timer);
   }, [analysis, record, view.start, view.end, width, height, range]);
   const ticks = useMemo(() => (analysis ? frequencyTicks(analysis.maxHz) : []), [analysis]);
   return (
