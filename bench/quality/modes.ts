@@ -43,7 +43,7 @@ export const QUELL_MODES: QuellMode[] = [
 
   {
     name: 'quell',
-    description: `\`quell denoise\` default, no profile: the speech dictionary + ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on each 8 s block (quiet-frame start, focus 4), time-smoothed masks, adaptive floor (20 dB minus the block's SNR)`,
+    description: `\`quell denoise\` default, no profile: the speech dictionary + ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on each 8 s block (quiet-frame start, focus 4), time-smoothed masks, adaptive floor (22 dB minus the block's SNR)`,
     run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels }).speech,
   },
 

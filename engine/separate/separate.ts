@@ -25,7 +25,7 @@ export interface SeparateOptions {
   target?: string;
   /** Most any bin of the target source is attenuated, in dB. Default Infinity (no limit). */
   reductionDb?: number;
-  /** Adaptive floor: the target's attenuation limited to this many dB minus the block's estimated SNR (at least 6 dB). Default Infinity (off); denoiseAudio's default is DEFAULT_RESIDUAL_DB (20). */
+  /** Adaptive floor: the target's attenuation limited to this many dB minus the block's estimated SNR (at least 6 dB). Default Infinity (off); denoiseAudio's default is DEFAULT_RESIDUAL_DB (22). */
   residualDb?: number;
   /**
    * Weight on the target's share in its mask (m = w S^p / (w S^p + N^p)), in (0, 1]: below 1 the

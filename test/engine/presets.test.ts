@@ -18,12 +18,13 @@ const db = (ratio: number) => 10 * Math.log10(ratio);
 
 describe('strength', () => {
   it('maps to the closed forms: floor 0.5 (1 - s)^2 below 1, noise weight 4^(s - 1) above', () => {
-    expect(strengthSettings(DEFAULT_STRENGTH)).toEqual({ reductionDb: Infinity, residualDb: 20, targetWeight: 1 });
+    expect(strengthSettings(DEFAULT_STRENGTH)).toEqual({ reductionDb: Infinity, residualDb: 22, targetWeight: 1 });
     expect(strengthSettings(0).reductionDb).toBeCloseTo(20 * Math.log10(2), 10);
     expect(strengthSettings(0.5).reductionDb).toBeCloseTo(-20 * Math.log10(0.125), 10);
     expect(strengthSettings(0.5).targetWeight).toBe(1);
-    expect(strengthSettings(1.5)).toEqual({ reductionDb: Infinity, residualDb: 40, targetWeight: 0.5 });
+    expect(strengthSettings(1.5)).toEqual({ reductionDb: Infinity, residualDb: 41, targetWeight: 0.5 });
     expect(strengthSettings(0).residualDb).toBe(6);
+    expect(strengthSettings(2).residualDb).toBe(60);
     expect(strengthSettings(2).targetWeight).toBe(0.25);
     for (const bad of [-0.1, 2.1, Number.NaN]) expect(() => strengthSettings(bad)).toThrow(/strength must be in \[0, 2\]/);
   });

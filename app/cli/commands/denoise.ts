@@ -35,7 +35,7 @@ Options:
   --strength S           how much noise to remove, 0 to 2 (default 1, the model's own estimate):
                          below 1 keeps a natural noise floor (0: at most 6 dB removed, 0.5: 18 dB),
                          above 1 removes more at the cost of speech detail (2: noise counted 6 dB up).
-                         At 1, each 8 s block loses at most 20 dB minus its estimated SNR (6 dB at
+                         At 1, each 8 s block loses at most 22 dB minus its estimated SNR (6 dB at
                          least): clear speech is not carved out with the last of the noise
   --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
                          --strength sets; default: no limit)
