@@ -21,32 +21,44 @@ export function createRealFft(size: number): RealFft {
   if (!isPowerOfTwo(size) || size < 4) {
     throw new QuellError('E_PARAM', `FFT size must be a power of two >= 4; got ${size}`);
   }
-  const fft = new FFT(size);
   const half = size / 2;
-  // fft.js works on interleaved complex arrays of 2*size numbers (Float64 for accuracy).
-  const inBuf = new Float64Array(size);
-  const cplx = new Float64Array(2 * size);
-  // The inverse runs as one complex FFT of half the size (fft.js has no real inverse): packing
-  // z[n] = x[2n] + i x[2n+1], Z[k] = (X[k] + conj X[h-k]) + i e^(2 pi i k / size) (X[k] - conj X[h-k]),
-  // over 2 for the halves. Half the work of mirroring into a full complex inverse.
+  // Both directions run as one complex FFT of half the size on the even/odd samples packed as
+  // z[n] = x[2n] + i x[2n+1] (fft.js works on interleaved Float64 complex arrays): half the work of
+  // a full complex transform, and faster than fft.js's own realTransform.
+  // Forward: X[k] = E[k] + e^(-2 pi i k / size) O[k], with E = (Z[k] + conj Z[h-k]) / 2 and
+  // O = (Z[k] - conj Z[h-k]) / 2i. Inverse: Z[k] = (X[k] + conj X[h-k]) + i e^(2 pi i k / size)
+  // (X[k] - conj X[h-k]), over 2.
   const halfFft = new FFT(Math.max(half, 2));
   const packed = new Float64Array(2 * half);
   const unpacked = new Float64Array(2 * half);
-  const twRe = new Float64Array(half);
-  const twIm = new Float64Array(half);
-  for (let k = 0; k < half; k++) {
+  const twRe = new Float64Array(half + 1);
+  const twIm = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) {
     twRe[k] = Math.cos((2 * Math.PI * k) / size);
     twIm[k] = Math.sin((2 * Math.PI * k) / size);
   }
   return {
     size,
     forward(input, re, im) {
-      for (let i = 0; i < size; i++) inBuf[i] = input[i];
-      // realTransform fills only bins 0..size/2 (the left half): exactly what we read.
-      fft.realTransform(cplx, inBuf);
+      for (let i = 0; i < size; i++) packed[i] = input[i];
+      halfFft.transform(unpacked, packed);
       for (let k = 0; k <= half; k++) {
-        re[k] = cplx[2 * k];
-        im[k] = cplx[2 * k + 1];
+        const a = k === half ? 0 : k;
+        const b = k === 0 ? 0 : half - k;
+        const zr = unpacked[2 * a];
+        const zi = unpacked[2 * a + 1];
+        const cr = unpacked[2 * b]; // conj Z[h-k] = (cr, -ci)
+        const ci = -unpacked[2 * b + 1];
+        const er = 0.5 * (zr + cr);
+        const ei = 0.5 * (zi + ci);
+        // O = (Z - conj Z[h-k]) / 2i
+        const or = 0.5 * (zi - ci);
+        const oi = -0.5 * (zr - cr);
+        // w = e^(-2 pi i k / size)
+        const wr = twRe[k];
+        const wi = -twIm[k];
+        re[k] = er + wr * or - wi * oi;
+        im[k] = ei + wr * oi + wi * or;
       }
     },
     inverse(re, im, out) {

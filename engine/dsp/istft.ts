@@ -16,11 +16,14 @@ export interface SampleSink {
 export class IstftSynthesizer {
   private readonly plan: StftPlan;
   private readonly sink: SampleSink;
+  // Overlap-add rings of nFft samples: `head` is the oldest sample still open. A ring, not a
+  // shifted buffer: each frame then costs its own nFft multiply-adds and nothing more.
   private readonly num: Float32Array;
   private readonly den: Float32Array;
   private readonly frameBuf: Float32Array;
   private readonly out: Float32Array;
   private readonly squared: Float32Array;
+  private head = 0;
   private skip: number;
   private frames = 0;
 
@@ -38,18 +41,20 @@ export class IstftSynthesizer {
   /** Adds one frame (bins 0..nFft/2) and emits the hop of samples it completes. */
   frame(re: Float32Array, im: Float32Array): void {
     const { nFft, hopSamples, window, fft } = this.plan;
-    const { num, den, frameBuf, squared } = this;
+    const { num, den, frameBuf, squared, head } = this;
     fft.inverse(re, im, frameBuf);
-    for (let i = 0; i < nFft; i++) {
-      num[i] += frameBuf[i] * window[i];
-      den[i] += squared[i];
+    // The frame covers ring[head..head+nFft), wrapping once.
+    const first = nFft - head;
+    for (let i = 0; i < first; i++) {
+      num[head + i] += frameBuf[i] * window[i];
+      den[head + i] += squared[i];
+    }
+    for (let i = first; i < nFft; i++) {
+      num[i - first] += frameBuf[i] * window[i];
+      den[i - first] += squared[i];
     }
     this.frames++;
     this.emit(hopSamples);
-    num.copyWithin(0, hopSamples);
-    den.copyWithin(0, hopSamples);
-    num.fill(0, nFft - hopSamples);
-    den.fill(0, nFft - hopSamples);
   }
 
   /** Emits the tail still held in the overlap buffer (no more frames will come). */
@@ -58,20 +63,28 @@ export class IstftSynthesizer {
     this.emit(this.plan.nFft - this.plan.hopSamples);
     this.num.fill(0);
     this.den.fill(0);
+    this.head = 0;
   }
 
+  /** Emits `count` samples from the head of the ring and clears their slots for the next frames. */
   private emit(count: number): void {
     const { num, den, out } = this;
+    const size = num.length;
     let n = 0;
+    let at = this.head;
     for (let i = 0; i < count; i++) {
       if (this.skip > 0) {
         this.skip--;
-        continue;
+      } else {
+        // A sample no window covered (impossible for hop <= nFft/2 with the tails of Hann-family
+        // windows, but cheap to guard) stays silent rather than NaN.
+        out[n++] = den[at] > 1e-8 ? num[at] / den[at] : 0;
       }
-      // A sample no window covered (impossible for hop <= nFft/2 with the tails of Hann-family
-      // windows, but cheap to guard) stays silent rather than NaN.
-      out[n++] = den[i] > 1e-8 ? num[i] / den[i] : 0;
+      num[at] = 0;
+      den[at] = 0;
+      at = at + 1 === size ? 0 : at + 1;
     }
+    this.head = at;
     if (n > 0) this.sink.samples(out, n);
   }
 }

@@ -278,7 +278,13 @@ export class Separator {
     const stop = Math.min(this.framesReady, coreEnd + contextFrames);
     const { bins } = this.plan;
     const V = new Float32Array((stop - start) * bins);
-    for (let f = start; f < stop; f++) V.set(this.mag.subarray((f % this.capacity) * bins, (f % this.capacity + 1) * bins), (f - start) * bins);
+    // At most two contiguous runs of the ring.
+    for (let f = start; f < stop; ) {
+      const slot = f % this.capacity;
+      const run = Math.min(stop - f, this.capacity - slot);
+      V.set(this.mag.subarray(slot * bins, (slot + run) * bins), (f - start) * bins);
+      f += run;
+    }
     this.nextJob++;
     return { index: b, frames: stop - start, coreOffset: coreStart - start, coreFrames: coreEnd - coreStart, V };
   }
