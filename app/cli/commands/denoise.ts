@@ -38,7 +38,7 @@ Options:
                          At 1, each 8 s block loses at most 22 dB minus its estimated SNR (6 dB at
                          least): clear speech is not carved out with the last of the noise
   --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
-                         --strength sets; default: no limit)
+                         --strength sets; default: no fixed limit)
   --iterations N         solver iterations per block (default 40)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
