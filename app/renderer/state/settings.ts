@@ -15,10 +15,13 @@ export type QualityPreset = keyof typeof QUALITY_PRESETS;
 /** The denoise panel's strength steps (engine/presets.ts strengthSettings; 1 is the CLI's default). */
 export const STRENGTH_STEPS: number[] = [0, 0.25, 0.5, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2];
 
-/** "0.50 · floor 18 dB", "1.00 · as estimated", "1.50 · noise +3.0 dB": the value and what it does. */
+/**
+ * "0.50 · floor 18 dB", "1.00 · as estimated, adaptive floor", "1.50 · noise +3.0 dB": the value
+ * and what it does (the adaptive floor acts at every strength, but only at 1 is it the whole limit).
+ */
 export function strengthLabel(strength: number): string {
   const { reductionDb, targetWeight } = strengthSettings(strength);
-  const effect = strength < 1 ? `floor ${Math.round(reductionDb)} dB` : strength === 1 ? 'as estimated' : `noise +${(-10 * Math.log10(targetWeight)).toFixed(1)} dB`;
+  const effect = strength < 1 ? `floor ${Math.round(reductionDb)} dB` : strength === 1 ? 'as estimated, adaptive floor' : `noise +${(-10 * Math.log10(targetWeight)).toFixed(1)} dB`;
   return `${strength.toFixed(2)} · ${effect}`;
 }
 

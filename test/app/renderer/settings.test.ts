@@ -62,7 +62,7 @@ describe('noise settings', () => {
       '0.50 · floor 18 dB', // 18.1
       '0.75 · floor 30 dB', // 30.1
       '0.90 · floor 46 dB', // 46.0
-      '1.00 · as estimated',
+      '1.00 · as estimated, adaptive floor',
       '1.25 · noise +1.5 dB',
       '1.50 · noise +3.0 dB',
       '1.75 · noise +4.5 dB',
