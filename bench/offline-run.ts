@@ -31,8 +31,7 @@ process.exitCode = code;
 /** `quell ARGS...` in a child process (the built CLI in dist/). */
 export async function runQuell(args: string[], pin = false): Promise<ChildRun> {
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: build first (npx tsc -b)`);
-  const node = [process.execPath, '--input-type=module', '-e', RUNNER, ...args];
-  const run = pin ? await runChild('taskset', ['-c', '0', ...node]) : await runChild(node[0], node.slice(1));
+  const run = await runChild(process.execPath, ['--input-type=module', '-e', RUNNER, ...args], undefined, pin);
   const m = /QUELL_USAGE (.*)\n?$/.exec(run.stderr);
   if (!m) throw new Error(`quell ${args.join(' ')} failed (exit ${run.code}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const usage = JSON.parse(m[1]) as { code: number; maxRSS: number; cpu: number };
@@ -43,11 +42,11 @@ export async function runQuell(args: string[], pin = false): Promise<ChildRun> {
   return { ...run, cpuSeconds: usage.cpu, maxRssMB: usage.maxRSS / 1024, stderr: run.stderr.slice(0, m.index) };
 }
 
-/** Any command, timed; CPU and memory from GNU time when it is installed, else left at 0. */
-export function runChild(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ChildRun> {
+/** Any command, timed (CPU and memory left at 0); with `pin`, on core 0 alone (taskset). */
+export function runChild(command: string, args: string[], env?: NodeJS.ProcessEnv, pin = false): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    const child = spawn(pin ? 'taskset' : command, pin ? ['-c', '0', command, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));

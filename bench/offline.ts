@@ -136,7 +136,7 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
   for (let r = 0; r < repeats; r++) {
     // One BLAS thread: the comparison is one core against one core (Quell's 1-job row).
     const refArgs = [REF, 'denoise', file.path, refOut, '--speech', dicts.speech, '--noise', dicts.noise, '-v'];
-    const run = pinned ? await runChild('taskset', ['-c', '0', 'python3', ...refArgs], ONE_BLAS_THREAD) : await runChild('python3', refArgs, ONE_BLAS_THREAD);
+    const run = await runChild('python3', refArgs, ONE_BLAS_THREAD, pinned);
     if (run.code !== 0) throw new Error(`ref_nmf.py denoise failed: ${run.stderr.trim()}`);
     const t = /stft ([\d.]+) s, solve ([\d.]+) s, mask\+istft ([\d.]+) s/.exec(run.stderr);
     if (!t) throw new Error(`ref_nmf.py printed no timings: ${run.stderr.trim()}`);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -97,7 +98,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * blocks on a 2-core machine. Returns the idle fraction it last saw.
  */
 export async function waitForQuietCpu(maxMs = 30_000, idleFraction = 0.8): Promise<number> {
-  const { cpus } = await import('node:os');
   const totals = () => cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, all: a.all + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, all: 0 });
   const deadline = Date.now() + maxMs;
   let idle = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileBytes } from '../../../app/renderer/audio/read-file.js';
 
 describe('readFileBytes', () => {
-  it('returns every byte of a multi-chunk file in order (yielding after every chunk)', async () => {
+  it('returns every byte of a multi-chunk file in order, with a yield after every slice', async () => {
     // 1 MB of a pattern that differs at every offset within a chunk: a lost, repeated or
     // reordered chunk changes the result.
     const n = 1 << 20;
