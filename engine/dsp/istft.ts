@@ -57,6 +57,32 @@ export class IstftSynthesizer {
     this.emit(hopSamples);
   }
 
+  /**
+   * Adds `frames` consecutive frames that were already inverse-transformed, windowed and
+   * overlap-added elsewhere (a worker): `segment` holds their sum, (frames - 1) hop + nFft samples,
+   * the first frame at sample 0. Emits the frames x hop samples they complete, as frame() would.
+   */
+  addFrames(segment: Float32Array, frames: number): void {
+    const { nFft, hopSamples: hop } = this.plan;
+    const { num, den, squared } = this;
+    if (segment.length < (frames - 1) * hop + nFft) throw new RangeError(`addFrames: ${frames} frames need ${(frames - 1) * hop + nFft} samples; got ${segment.length}`);
+    for (let u = 0; u < frames; u++) {
+      // The ring now spans segment[u hop .. u hop + nFft); earlier frames added all but its last hop.
+      const base = u * hop;
+      const from = u === 0 ? 0 : nFft - hop;
+      const head = this.head;
+      for (let i = from; i < nFft; i++) {
+        const at = head + i < nFft ? head + i : head + i - nFft;
+        num[at] += segment[base + i];
+      }
+      const first = nFft - head;
+      for (let i = 0; i < first; i++) den[head + i] += squared[i];
+      for (let i = first; i < nFft; i++) den[i - first] += squared[i];
+      this.frames++;
+      this.emit(hop);
+    }
+  }
+
   /** Emits the tail still held in the overlap buffer (no more frames will come). */
   end(): void {
     if (this.frames === 0) return;

@@ -1,4 +1,4 @@
-// A worker_threads entry: one BlockSolver per thread, fed by BlockWorkerPool (worker-pool.ts).
+// A worker_threads entry: one BlockProcessor per thread, fed by BlockWorkerPool (worker-pool.ts).
 // It runs from dist/ (compiled JS), so a pool started from TypeScript sources (tsx, vitest) still
 // loads the built engine here.
 import { parentPort } from 'node:worker_threads';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { QuellError } from '../errors.js';
-import type { BlockJob, BlockResult } from '../separate/block-solver.js';
+import type { BlockJob, BlockResult } from '../separate/block-processor.js';
 import type { SolveJob } from '../separate/separate-async.js';
 import { replyError, type SolverReply, type SolverRequest, type SolverSpec } from '../separate/solver-host.js';
 
@@ -27,9 +27,9 @@ interface Slot {
 }
 
 /**
- * Solves blocks on a fixed set of worker threads, each holding one BlockSolver built from `spec`,
+ * Processes blocks on a fixed set of worker threads, each holding one BlockProcessor built from `spec`,
  * which is sent once per worker. Jobs queue in arrival order and go to the first free worker; a
- * job's V and a result's masks are transferred, not copied. Idle workers do not keep the process
+ * job's samples and a result's segments are transferred, not copied. Idle workers do not keep the process
  * alive. The result of a job does not depend on which worker solved it.
  *
  * A worker that dies (a crash, not a bad file) fails its job and is replaced; one that dies before
@@ -119,10 +119,10 @@ export class BlockWorkerPool {
       const task = this.queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      const { V } = task.job;
-      // V is the job's own array (Separator.takeJob allocates it): hand its memory over.
-      const whole = V.byteOffset === 0 && V.byteLength === V.buffer.byteLength;
-      slot.worker.postMessage({ type: 'solve', id: task.job.index, job: task.job } satisfies SolverRequest, whole ? [V.buffer as ArrayBuffer] : []);
+      const { samples } = task.job;
+      // The samples are the job's own array (Separator.takeJob allocates it): hand its memory over.
+      const whole = samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
+      slot.worker.postMessage({ type: 'solve', id: task.job.index, job: task.job } satisfies SolverRequest, whole ? [samples.buffer as ArrayBuffer] : []);
     }
   }
 }

@@ -53,7 +53,7 @@ export interface SolveSettings {
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
-export interface BlockJob {
+export interface SpectrumBlock {
   /** Global block number: results are delivered in this order. */
   index: number;
   frames: number;
@@ -62,7 +62,7 @@ export interface BlockJob {
   V: Float32Array;
 }
 
-export interface BlockResult {
+export interface BlockMasks {
   index: number;
   /** sources x coreFrames x bins soft masks, summing to one over the sources. */
   masks: Float32Array;
@@ -111,7 +111,7 @@ export class BlockSolver {
     this.smoothRow = new Float64Array(model.bins);
   }
 
-  solve(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
+  solve(job: SpectrumBlock, signal?: { aborted: boolean }): BlockMasks {
     const { model, ws, settings } = this;
     const { bins, atoms, fixedAtoms } = model;
     const { frames, coreOffset, coreFrames } = job;

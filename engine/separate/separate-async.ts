@@ -2,7 +2,7 @@ import { audioLength, type AudioData } from '../audio/audio-data.js';
 import { QuellError, throwIfAborted } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { BlockSolver, type BlockJob, type BlockResult } from './block-solver.js';
+import { BlockProcessor, type BlockJob, type BlockResult } from './block-processor.js';
 import { planSeparation, type SeparationPlan } from './plan.js';
 import { checkAudio, type SeparateOptions, type SeparateResult, type SeparationStats } from './separate.js';
 import { Separator } from './separator.js';
@@ -20,10 +20,10 @@ export interface DriveOptions {
   afterOutput?: () => Promise<void>;
 }
 
-/** A solveJob that runs a BlockSolver in this thread (one solver, reused for every block). */
+/** A solveJob that runs a BlockProcessor in this thread (one, reused for every block). */
 export function inThreadSolver(plan: SeparationPlan, kernels: KernelFactory = defaultKernels()): SolveJob {
-  const solver = new BlockSolver(plan.model, plan.settings, plan.maxFrames, kernels);
-  return (job) => Promise.resolve(solver.solve(job));
+  const processor = new BlockProcessor(plan.model, plan.settings, plan.maxFrames, kernels);
+  return (job) => Promise.resolve(processor.process(job));
 }
 
 interface Outstanding {

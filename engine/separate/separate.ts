@@ -3,7 +3,7 @@ import type { Dictionary } from '../dictionary/dictionary.js';
 import { check, QuellError, throwIfAborted } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { BlockSolver } from './block-solver.js';
+import { BlockProcessor } from './block-processor.js';
 import type { SourceSpec } from './model.js';
 import { denoiseSources, planSeparation } from './plan.js';
 import { Separator } from './separator.js';
@@ -108,12 +108,12 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
     for (let j = 0; j < out.length; j++) for (let c = 0; c < out[j].length; c++) outputs[j][c].set(out[j][c].subarray(0, count), written);
     written += count;
   });
-  const solver = new BlockSolver(model, settings, maxFrames, options.kernels ?? defaultKernels());
+  const processor = new BlockProcessor(model, settings, maxFrames, options.kernels ?? defaultKernels());
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0, objective: 0 };
   const drain = () => {
     for (let job = separator.takeJob(); job; job = separator.takeJob()) {
       throwIfAborted(options.signal);
-      const result = solver.solve(job, options.signal);
+      const result = processor.process(job, options.signal);
       stats.blocks++;
       stats.frames += job.coreFrames;
       stats.meanIterations += result.iterations;

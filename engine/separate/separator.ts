@@ -1,9 +1,8 @@
 import { Resampler } from '../dsp/resample.js';
 import { IstftSynthesizer } from '../dsp/istft.js';
-import { StftAnalyzer } from '../dsp/stft.js';
-import { createStftPlan, type StftPlan } from '../dsp/stft-plan.js';
+import { createStftPlan, frameCount, type StftPlan } from '../dsp/stft-plan.js';
 import { check, QuellError } from '../errors.js';
-import type { BlockJob, BlockResult } from './block-solver.js';
+import type { BlockJob, BlockResult } from './block-processor.js';
 import type { SeparationModel } from './model.js';
 
 /** Points per sample of the squared-window table the broadband gains interpolate. */
@@ -36,10 +35,13 @@ export interface SeparatorOptions {
 export type SeparatorSink = (outputs: Float32Array[][], count: number) => void;
 
 /**
- * The separation pipeline between the samples and the block solver, for any number of channels at
- * any sample rate, in bounded memory. Per channel: resample to the engine rate, STFT, keep the
- * complex frames; the mask is solved once on the downmix (|mean of the channel spectra|) and
- * applied to every channel. Per channel and source: masked frames, inverse STFT, resample back.
+ * The separation pipeline between the samples and the block processor, for any number of channels
+ * at any sample rate, in bounded memory. Per channel: resample to the engine rate and keep the
+ * samples until their block is taken. A job carries a block's samples; whoever runs it (this
+ * thread or a worker: BlockProcessor) does the STFT, solves the mask once on the downmix (|mean of
+ * the channel spectra|), applies it to every channel and returns the inverse STFT of the block's
+ * frames, which are overlap-added here in block order. Per channel and source, resample back.
+ * The heavy work is all in the job, so N workers keep N cores busy.
  *
  * Full band: the part of the input the engine band cannot hold (above the engine's Nyquist, or the
  * resamplers' transition band) goes to each source with a time-varying gain g_j: its share of the
@@ -73,15 +75,13 @@ export class Separator {
 
   // analysis
   private readonly down: Resampler[];
-  private readonly analyzers: StftAnalyzer[];
   private readonly engineChunk: Float32Array;
-  private readonly capacity: number; // frames held in the rings
-  private readonly re: Float32Array[]; // per channel, capacity x bins
-  private readonly im: Float32Array[];
-  private readonly mag: Float32Array; // downmix magnitudes, capacity x bins
+  private readonly capacity: number; // frames the rings are sized for
+  private readonly ring: Float32Array[]; // per channel: engine-rate samples, sampleCapacity long
+  private readonly sampleCapacity: number;
+  private engineWritten = 0; // engine-rate samples per channel so far
   private readonly gains: Float32Array; // per frame, per source: top-band share, capacity x sources
-  private framesIn: number[]; // per channel
-  private framesReady = 0; // frames complete on every channel, V computed
+  private framesReady = 0; // frames whose samples are all in
   private nextJob = 0;
   private nextComplete = 0;
   private framesDone = 0; // frames synthesised
@@ -93,8 +93,6 @@ export class Separator {
   private readonly up: Resampler[][];
   private readonly low: Float32Array[][]; // [source][channel] band-limited output waiting to be emitted
   private lowFill = 0;
-  private readonly frameRe: Float32Array;
-  private readonly frameIm: Float32Array;
   private readonly upScratch: Float32Array;
   private upFill: number[][];
 
@@ -126,7 +124,7 @@ export class Separator {
     this.sink = sink;
     this.maxChunk = options.maxChunk ?? 16384;
     const engineRate = model.sampleRate;
-    const { bins, hopSamples, nFft } = this.plan;
+    const { hopSamples, nFft } = this.plan;
     this.fullBand = inputRate !== engineRate;
     const ratio = inputRate / engineRate;
 
@@ -137,26 +135,12 @@ export class Separator {
     check(Number.isInteger(maxInFlight) && maxInFlight >= 1, `maxInFlight must be a positive integer; got ${maxInFlight}`);
     this.maxInFlight = maxInFlight;
     this.capacity = blockFrames * (maxInFlight + 1) + 2 * contextFrames + chunkFrames + Math.ceil(nFft / hopSamples) + 2;
-    this.re = Array.from({ length: channels }, () => new Float32Array(this.capacity * bins));
-    this.im = Array.from({ length: channels }, () => new Float32Array(this.capacity * bins));
-    this.mag = new Float32Array(this.capacity * bins);
+    // Untaken jobs start at frame framesDone - contextFrames or later, and the full check keeps
+    // framesReady within capacity of that: capacity frames of samples and one window more suffice.
+    this.sampleCapacity = this.capacity * hopSamples + nFft + hopSamples;
+    this.ring = Array.from({ length: channels }, () => new Float32Array(this.sampleCapacity));
     this.gains = new Float32Array(this.capacity * this.sources);
-    this.framesIn = new Array<number>(channels).fill(0);
-    this.analyzers = Array.from({ length: channels }, (_, c) => {
-      const re = this.re[c];
-      const im = this.im[c];
-      return new StftAnalyzer(this.plan, {
-        frame: (fr, fi) => {
-          const slot = (this.framesIn[c] % this.capacity) * bins;
-          re.set(fr, slot);
-          im.set(fi, slot);
-          this.framesIn[c]++;
-        },
-      });
-    });
 
-    this.frameRe = new Float32Array(bins);
-    this.frameIm = new Float32Array(bins);
     this.synthesized = this.sources - 1;
     this.up = Array.from({ length: channels }, () => Array.from({ length: this.synthesized }, () => new Resampler(engineRate, inputRate)));
     const blockSamples = (blockFrames + 2) * hopSamples + nFft;
@@ -211,54 +195,46 @@ export class Separator {
   }
 
   private writeChunk(input: Float32Array[], offset: number, n: number): void {
-    const { bins } = this.plan;
     const needFrames = Math.ceil(this.engineChunk.length / this.plan.hopSamples) + 1;
     if (this.framesReady + needFrames - this.framesDone + this.contextFrames > this.capacity) {
       throw new QuellError('E_PARAM', 'separator is full: complete the outstanding jobs before writing more');
     }
     if (this.pendingFill + n > this.pending[0].length) throw new QuellError('E_PARAM', 'separator input buffer is full');
+    let m = 0;
     for (let c = 0; c < this.channels; c++) {
       const x = input[c].subarray(offset, offset + n);
       this.pending[c].set(x, this.pendingFill);
-      const m = this.down[c].process(x, this.engineChunk);
-      this.analyzers[c].write(this.engineChunk, 0, m);
+      m = this.down[c].process(x, this.engineChunk);
+      this.store(c, m);
     }
+    this.engineWritten += m;
     this.pendingFill += n;
     this.inputLength += n;
-    this.collectFrames(bins);
+    // Frame t is centred on engine sample t hop: complete once sample t hop + nFft/2 - 1 is in.
+    const half = this.plan.nFft / 2;
+    this.framesReady = this.engineWritten >= half ? Math.floor((this.engineWritten - half) / this.plan.hopSamples) + 1 : 0;
   }
 
-  /** Computes the downmix magnitude of the frames every channel has finished. */
-  private collectFrames(bins: number): void {
-    const ready = Math.min(...this.framesIn);
-    const inv = 1 / this.channels;
-    for (let f = this.framesReady; f < ready; f++) {
-      const slot = (f % this.capacity) * bins;
-      for (let k = 0; k < bins; k++) {
-        let r = 0;
-        let i = 0;
-        for (let c = 0; c < this.channels; c++) {
-          r += this.re[c][slot + k];
-          i += this.im[c][slot + k];
-        }
-        r *= inv;
-        i *= inv;
-        this.mag[slot + k] = Math.sqrt(r * r + i * i);
-      }
-    }
-    this.framesReady = ready;
+  /** Appends engineChunk[0, m) to channel c's ring (every channel's resampler gives the same count). */
+  private store(c: number, m: number): void {
+    const ring = this.ring[c];
+    const at = this.engineWritten % this.sampleCapacity;
+    const first = Math.min(m, this.sampleCapacity - at);
+    ring.set(this.engineChunk.subarray(0, first), at);
+    ring.set(this.engineChunk.subarray(first, m), 0);
   }
 
   /** Marks the end of the input: the remaining frames become the last job(s). */
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    let m = 0;
     for (let c = 0; c < this.channels; c++) {
-      const m = this.down[c].end(this.engineChunk);
-      this.analyzers[c].write(this.engineChunk, 0, m);
-      this.analyzers[c].end();
+      m = this.down[c].end(this.engineChunk);
+      this.store(c, m);
     }
-    this.collectFrames(this.plan.bins);
+    this.engineWritten += m;
+    this.framesReady = frameCount(this.plan, this.engineWritten);
     if (this.framesDone >= this.framesReady) this.finish();
   }
 
@@ -276,17 +252,34 @@ export class Separator {
     // material, and a few seconds' tail would otherwise be solved on little more than itself.
     const start = Math.max(0, Math.min(coreStart - contextFrames, coreEnd - blockFrames));
     const stop = Math.min(this.framesReady, coreEnd + contextFrames);
-    const { bins } = this.plan;
-    const V = new Float32Array((stop - start) * bins);
-    // At most two contiguous runs of the ring.
-    for (let f = start; f < stop; ) {
-      const slot = f % this.capacity;
-      const run = Math.min(stop - f, this.capacity - slot);
-      V.set(this.mag.subarray(slot * bins, (slot + run) * bins), (f - start) * bins);
-      f += run;
+    const { nFft, hopSamples: hop } = this.plan;
+    const frames = stop - start;
+    const span = (frames - 1) * hop + nFft;
+    const samples = new Float32Array(this.channels * span);
+    // Engine samples [s0, s0 + span): zeros outside the signal (the centred STFT's padding), the
+    // rest in at most two contiguous runs of the ring.
+    const s0 = start * hop - nFft / 2;
+    const lo = Math.max(s0, 0);
+    const hi = Math.min(s0 + span, this.engineWritten);
+    for (let c = 0; c < this.channels; c++) {
+      const ring = this.ring[c];
+      for (let s = lo; s < hi; ) {
+        const at = s % this.sampleCapacity;
+        const run = Math.min(hi - s, this.sampleCapacity - at);
+        samples.set(ring.subarray(at, at + run), c * span + s - s0);
+        s += run;
+      }
     }
     this.nextJob++;
-    return { index: b, frames: stop - start, coreOffset: coreStart - start, coreFrames: coreEnd - coreStart, V };
+    return {
+      index: b,
+      frames,
+      coreOffset: coreStart - start,
+      coreFrames: coreEnd - coreStart,
+      channels: this.channels,
+      samples,
+      topBins: this.fullBand ? this.topBins : null,
+    };
   }
 
   /** True once every job has been taken and the input has ended. */
@@ -294,43 +287,30 @@ export class Separator {
     return this.ended && this.nextJob * this.blockFrames >= this.framesReady;
   }
 
-  /** Applies a solved block's masks to every channel and emits the output it completes. */
+  /** Overlap-adds a processed block's segments on every channel and emits the output it completes. */
   complete(result: BlockResult): void {
     if (result.index !== this.nextComplete) {
       throw new QuellError('E_PARAM', `block ${result.index} completed out of order; expected block ${this.nextComplete}`);
     }
-    const { bins } = this.plan;
-    const { sources, channels } = this;
+    const { nFft, hopSamples: hop } = this.plan;
+    const { sources, channels, synthesized } = this;
     const coreStart = result.index * this.blockFrames;
-    const coreFrames = result.masks.length / (sources * bins);
-    const plane = coreFrames * bins;
-    const [lo, hi] = this.topBins;
-    for (let t = 0; t < coreFrames; t++) {
-      const f = coreStart + t;
-      const slot = (f % this.capacity) * bins;
-      // Each source's share of the top-band energy: the gain for the band the engine cannot see.
-      if (this.fullBand) {
-        let total = 0;
-        for (let k = lo; k < hi; k++) total += this.mag[slot + k] * this.mag[slot + k];
-        for (let j = 0; j < sources; j++) {
-          let share = 0;
-          for (let k = lo; k < hi; k++) share += result.masks[j * plane + t * bins + k] * this.mag[slot + k] * this.mag[slot + k];
-          this.gains[(f % this.capacity) * sources + j] = total > 0 ? share / total : 1 / sources;
-        }
+    const { coreFrames } = result;
+    const expected = Math.min(this.blockFrames, this.framesReady - coreStart);
+    const segLength = (coreFrames - 1) * hop + nFft;
+    if (coreFrames !== expected || result.segments.length !== synthesized * channels * segLength || result.gains.length !== (this.fullBand ? coreFrames * sources : 0)) {
+      throw new QuellError('E_PARAM', `block ${result.index}: the result does not fit the block (${coreFrames} frames; expected ${expected})`);
+    }
+    if (this.fullBand) {
+      for (let t = 0; t < coreFrames; t++) {
+        const slot = ((coreStart + t) % this.capacity) * sources;
+        for (let j = 0; j < sources; j++) this.gains[slot + j] = result.gains[t * sources + j];
       }
+    }
+    for (let j = 0; j < synthesized; j++) {
       for (let c = 0; c < channels; c++) {
-        const re = this.re[c];
-        const im = this.im[c];
-        for (let j = 0; j < this.synthesized; j++) {
-          const m0 = j * plane + t * bins;
-          const g = this.fullBand ? this.gains[(f % this.capacity) * sources + j] : 0;
-          for (let k = 0; k < bins; k++) {
-            const m = result.masks[m0 + k] - g;
-            this.frameRe[k] = m * re[slot + k];
-            this.frameIm[k] = m * im[slot + k];
-          }
-          this.synth[c][j].frame(this.frameRe, this.frameIm);
-        }
+        const at = (j * channels + c) * segLength;
+        this.synth[c][j].addFrames(result.segments.subarray(at, at + segLength), coreFrames);
       }
     }
     this.framesDone = coreStart + coreFrames;

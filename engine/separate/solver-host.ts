@@ -1,7 +1,7 @@
 import { QuellError, type QuellErrorCode } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { BlockSolver, type BlockJob, type BlockResult } from './block-solver.js';
+import { BlockProcessor, type BlockJob, type BlockResult } from './block-processor.js';
 import type { SeparationPlan } from './plan.js';
 
 /** What a solver thread needs, sent once when it starts: the model (dictionaries) and settings. */
@@ -13,7 +13,7 @@ export type SolverRequest = { type: 'init'; spec: SolverSpec } | { type: 'solve'
 /** Messages from a solver thread. */
 export type SolverReply = { type: 'result'; id: number; result: BlockResult } | { type: 'error'; id: number; code: QuellErrorCode | null; message: string };
 
-/** A reply and the buffers to transfer with it (the masks: no copy). */
+/** A reply and the buffers to transfer with it (the segments and gains: no copy). */
 export interface SolverOutput {
   reply: SolverReply;
   transfer: ArrayBuffer[];
@@ -22,7 +22,7 @@ export interface SolverOutput {
 /**
  * The message handler of a solver thread, independent of the threading API: a Node worker thread
  * (engine/node/block-worker.ts) and a browser Web Worker wrap the same function. 'init' builds one
- * BlockSolver (no reply); each 'solve' returns the block's result, or its error as a code and a
+ * BlockProcessor (no reply); each 'solve' returns the block's result, or its error as a code and a
  * sentence (errors do not cross threads as objects).
  *
  * In a Web Worker:
@@ -30,18 +30,18 @@ export interface SolverOutput {
  * const handle = createSolverHost();
  * self.onmessage = (e) => { const out = handle(e.data); if (out) self.postMessage(out.reply, out.transfer); };
  * ```
- * and on the page, a solveJob that posts `{ type: 'solve', id, job }` (transferring job.V.buffer)
+ * and on the page, a solveJob that posts `{ type: 'solve', id, job }` (transferring job.samples.buffer)
  * to a free worker and resolves with the reply, given to separateAudioAsync with maxInFlight set to
  * the number of workers (engine/node/worker-pool.ts is the worker_threads version).
  */
 export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverOutput | null {
-  let solver: BlockSolver | null = null;
+  let processor: BlockProcessor | null = null;
   let initError: unknown = null;
   return (request) => {
     if (request.type === 'init') {
       try {
         const { model, settings, maxFrames } = request.spec;
-        solver = new BlockSolver(model, settings, maxFrames, kernels ?? defaultKernels());
+        processor = new BlockProcessor(model, settings, maxFrames, kernels ?? defaultKernels());
         initError = null;
       } catch (err) {
         initError = err;
@@ -50,9 +50,9 @@ export function createSolverHost(kernels?: KernelFactory): (request: SolverReque
     }
     try {
       if (initError !== null) throw initError;
-      if (!solver) throw new Error('solver thread: "solve" before "init"');
-      const result = solver.solve(request.job);
-      return { reply: { type: 'result', id: request.id, result }, transfer: [result.masks.buffer as ArrayBuffer] };
+      if (!processor) throw new Error('solver thread: "solve" before "init"');
+      const result = processor.process(request.job);
+      return { reply: { type: 'result', id: request.id, result }, transfer: [result.segments.buffer as ArrayBuffer, result.gains.buffer as ArrayBuffer] };
     } catch (err) {
       const code = err instanceof QuellError ? err.code : null;
       const message = err instanceof Error ? err.message : String(err);

@@ -44,12 +44,12 @@ describe('BlockWorkerPool', () => {
     const run = separateAudioAsync(audio, { ...options(), solveJob: pool.solve, maxInFlight: 1 });
     setTimeout(() => void pool.terminate(), 50);
     await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
-    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, V: new Float32Array(257) })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, channels: 1, samples: new Float32Array(512), topBins: null })).rejects.toMatchObject({ code: 'E_CANCELLED' });
   });
 
   it('reports a solver thread that cannot start instead of waiting forever', async () => {
     const pool = new BlockWorkerPool(planSeparation(options()), { size: 2, workerUrl: new URL('data:text/javascript,throw new Error("no engine here")') });
-    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, V: new Float32Array(257) })).rejects.toThrow(/solver thread failed: no engine here/);
+    await expect(pool.solve({ index: 0, frames: 1, coreOffset: 0, coreFrames: 1, channels: 1, samples: new Float32Array(512), topBins: null })).rejects.toThrow(/solver thread failed: no engine here/);
     await pool.terminate();
   });
 
