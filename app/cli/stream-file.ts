@@ -51,7 +51,7 @@ export function denoiseFileStreaming(audio: AudioData, options: StreamFileOption
   return {
     speech: { sampleRate: audio.sampleRate, channels: speech },
     noise: { sampleRate: audio.sampleRate, channels: noise },
-    stats: { blocks: result.blocks, frames: result.frames, meanIterations: options.iterationsPerFrame ?? DEFAULT_ITERATIONS_PER_FRAME, objective: NaN },
+    stats: { blocks: result.blocks, frames: result.frames, meanIterations: options.iterationsPerFrame ?? DEFAULT_ITERATIONS_PER_FRAME },
     latencySeconds: result.latencySeconds,
   };
 }

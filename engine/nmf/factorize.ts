@@ -39,11 +39,13 @@ export interface FactorizeOptions {
   signal?: { aborted: boolean };
   /** Called after each objective evaluation. */
   onCheck?: (iteration: number, objective: number) => void;
+  /** Evaluate the objective at the returned factors (a product and a log per entry more). Default true. */
+  finalObjective?: boolean;
 }
 
 export interface FactorizeResult {
   iterations: number;
-  /** D_beta(V | WH) + sum_k sparsity_k * sum_t H[t,k], at the returned factors. */
+  /** D_beta(V | WH) + sum_k sparsity_k * sum_t H[t,k], at the returned factors (NaN with finalObjective false, unless a check ended the run). */
   objective: number;
   converged: boolean;
 }
@@ -213,6 +215,17 @@ export function updateH(ws: NmfWorkspace, H: Float32Array, frames: number, beta:
   }
 }
 
+/** x^p, by repeated squaring for a small integer p (Math.pow is a call V8 does not inline). */
+function power(x: number, p: number): number {
+  if (p === 4) {
+    const x2 = x * x;
+    return x2 * x2;
+  }
+  if (p === 2) return x * x;
+  if (p === 1) return x;
+  return Math.pow(x, p);
+}
+
 /**
  * Normalisation-aware MU for the atoms >= from (Le Roux, Weninger & Hershey 2015, after Eggert &
  * Körner 2004): the gradient of the unit-norm constraint is folded into numerator and denominator,
@@ -223,19 +236,18 @@ export function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Arr
   const free = atoms - from;
   const fb = { H: ws.freeH, num: ws.freeNum, den: ws.freeDen };
   for (let t = 0; t < frames; t++) {
+    const row = t * atoms;
     let weight = 1;
     if (focus > 0) {
       // Share of the frame's modelled magnitude due to the learned atoms: sum_f (W H)[t,f] split by atom.
+      let fixed = 0;
       let mine = 0;
-      let all = 0;
-      for (let k = 0; k < atoms; k++) {
-        const e = H[t * atoms + k] * colSum[k];
-        all += e;
-        if (k >= from) mine += e;
-      }
-      weight = all > 0 ? Math.pow(mine / all, focus) : 0;
+      for (let k = 0; k < from; k++) fixed += H[row + k] * colSum[k];
+      for (let k = from; k < atoms; k++) mine += H[row + k] * colSum[k];
+      const all = fixed + mine;
+      weight = all > 0 ? power(mine / all, focus) : 0;
     }
-    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[t * atoms + from + j] * weight;
+    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[row + from + j] * weight;
   }
   if (fresh) modelAndRatios(ws, V, H, frames, beta);
   ws.kernels.gemmAtB(fb.H, ws.R, frames, free, bins, fb.num);
@@ -313,7 +325,9 @@ export function factorize(ws: NmfWorkspace, frames: number, options: FactorizeOp
     if (freeFrom < ws.atoms && it < (options.learnedIterations ?? Infinity)) updateFreeAtoms(ws, V, H, frames, beta, sparsity, freeFrom, gamma, options.learnedFocus ?? 0, !options.sharedRatios);
     it++;
   }
-  if (!converged) {
+  if (!converged && options.finalObjective === false) {
+    obj = NaN;
+  } else if (!converged) {
     modelAndRatios(ws, V, H, frames, beta);
     obj = objective(ws, V, H, frames, beta, sparsity);
     onCheck?.(it, obj);

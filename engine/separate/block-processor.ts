@@ -41,7 +41,6 @@ export interface BlockResult {
   /** coreFrames x sources: each source's share g_j of the top band's energy; empty when topBins is null. */
   gains: Float32Array;
   iterations: number;
-  objective: number;
 }
 
 /**
@@ -144,7 +143,7 @@ export class BlockProcessor {
         }
       }
     }
-    return { index: job.index, coreFrames, segments, gains, iterations: solved.iterations, objective: solved.objective };
+    return { index: job.index, coreFrames, segments, gains, iterations: solved.iterations };
   }
 
   /** The complex spectra of every channel's frames, into re/im (channel-major, frame-major). */

@@ -57,7 +57,7 @@ export async function driveSeparator(
   const { solveJob, signal, afterOutput } = options;
   const limit = separator.maxInFlight;
   const queue: Outstanding[] = [];
-  const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0, objective: 0 };
+  const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
   let held: BlockJob | null = null;
   let nextIndex = 0;
   let samplesIn = 0;
@@ -91,7 +91,6 @@ export async function driveSeparator(
     stats.blocks++;
     stats.frames += entry.frames;
     stats.meanIterations += result.iterations;
-    stats.objective += result.objective;
     separator.complete(result);
     if (afterOutput) await afterOutput();
   };

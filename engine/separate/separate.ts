@@ -68,8 +68,6 @@ export interface SeparationStats {
   frames: number;
   /** Mean multiplicative-update iterations per block. */
   meanIterations: number;
-  /** Sum of the blocks' final objectives (each on its own mean-normalised magnitudes). */
-  objective: number;
 }
 
 export interface SeparateResult {
@@ -109,7 +107,7 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
     written += count;
   });
   const processor = new BlockProcessor(model, settings, maxFrames, options.kernels ?? defaultKernels());
-  const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0, objective: 0 };
+  const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
   const drain = () => {
     for (let job = separator.takeJob(); job; job = separator.takeJob()) {
       throwIfAborted(options.signal);
@@ -117,7 +115,6 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
       stats.blocks++;
       stats.frames += job.coreFrames;
       stats.meanIterations += result.iterations;
-      stats.objective += result.objective;
       separator.complete(result);
       options.onProgress?.(Math.min(written / Math.max(n, 1), 1));
     }

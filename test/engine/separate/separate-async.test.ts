@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
-import type { BlockJob } from '../../../engine/separate/block-solver.js';
+import type { BlockJob } from '../../../engine/separate/block-processor.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { driveSeparator, inThreadSolver, separateAudioAsync, type SolveJob } from '../../../engine/separate/separate-async.js';
 import { separateAudio } from '../../../engine/separate/separate.js';
