@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { QuellError } from '../../engine/errors.js';
 import type { FileSolver } from '../../engine/node/separate-file.js';
 import { BlockWorkerPool } from '../../engine/node/worker-pool.js';
+import { BlockProcessor } from '../../engine/separate/block-processor.js';
 import type { SeparationPlan } from '../../engine/separate/plan.js';
+import type { SolveJob } from '../../engine/separate/separate-async.js';
 
 /** `--jobs` when absent: one solver thread per core the process may use. */
 export function defaultJobs(): number {
@@ -10,14 +12,19 @@ export function defaultJobs(): number {
 }
 
 /**
- * Runs `run` with a pool of `jobs` solver threads, and cancellation on Ctrl-C: the first SIGINT
- * terminates the threads (the only way to stop a block mid-solve), so every file in progress fails
- * with E_CANCELLED and removes its temporary outputs; a second SIGINT exits at once (status 130).
- * The pool is terminated when `run` settles.
+ * Runs `run` with `jobs` solver threads, and cancellation on Ctrl-C: the first SIGINT stops the
+ * solving, so every file in progress fails with E_CANCELLED and removes its temporary outputs; a
+ * second SIGINT exits at once (status 130).
+ *
+ * One job runs on this thread: no worker to start and no copies between threads (on one core, a
+ * worker only competes with this thread), the same BlockProcessor and so the same output. The event
+ * loop turns between blocks, where a SIGINT is seen. More jobs run on a pool of worker threads,
+ * terminated on SIGINT (the only way to stop a block mid-solve) and when `run` settles.
  */
 export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
-  const pool = new BlockWorkerPool(plan, { size: jobs });
   const signal = { aborted: false };
+  if (jobs === 1) return withInThreadSolver(plan, signal, run);
+  const pool = new BlockWorkerPool(plan, { size: jobs });
   const onSigint = (): void => {
     if (signal.aborted) process.exit(130);
     signal.aborted = true;
@@ -31,6 +38,32 @@ export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run:
   } finally {
     process.off('SIGINT', onSigint);
     await pool.terminate();
+  }
+}
+
+async function withInThreadSolver<T>(plan: SeparationPlan, signal: { aborted: boolean }, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
+  const processor = new BlockProcessor(plan.model, plan.settings, plan.maxFrames);
+  // setImmediate, not a resolved promise: the block waits for the event loop's next turn, so
+  // pending I/O and a SIGINT get their turn between blocks.
+  const solveJob: SolveJob = (job) =>
+    new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(processor.process(job, signal));
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
+  const onSigint = (): void => {
+    if (signal.aborted) process.exit(130);
+    signal.aborted = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run({ plan, solveJob, maxInFlight: 1 }, signal);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

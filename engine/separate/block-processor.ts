@@ -1,5 +1,6 @@
 import { createStftPlan, type StftPlan } from '../dsp/stft-plan.js';
 import { QuellError } from '../errors.js';
+import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { BlockSolver, type SolveSettings } from './block-solver.js';
 import type { SeparationModel } from './model.js';
@@ -61,7 +62,8 @@ export class BlockProcessor {
   private readonly frameIm: Float32Array;
   private readonly frameOut: Float32Array;
 
-  constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels?: KernelFactory) {
+  /** `kernels`: default WebAssembly SIMD where available (as every other entry point), else plain TypeScript. */
+  constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels: KernelFactory = defaultKernels()) {
     this.model = model;
     this.solver = new BlockSolver(model, settings, maxFrames, kernels);
     this.plan = createStftPlan({ nFft: model.nFft, hopSamples: model.hopSamples, window: model.window });

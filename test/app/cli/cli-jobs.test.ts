@@ -81,11 +81,14 @@ describe('quell denoise --jobs', () => {
     expect(byteDifference(bytes(join(dir, 'out.wav')), writeWav(fitted.audio, { bits: 16 }))).toBe('identical');
   });
 
-  it('on SIGINT stops the solver threads, exits 130 and leaves no output or temporary file', async () => {
+  it.each([
+    ['2', 'the solver threads'],
+    ['1', 'the solve on the main thread'],
+  ])('on SIGINT with --jobs %s stops %s, exits 130 and leaves no output or temporary file', async (jobs) => {
     const dir = tempDir();
     const input = longNoisy(dir, 'in.wav', 60);
     const out = join(dir, 'out');
-    const child = spawn(process.execPath, [join(ROOT, 'app', 'cli', 'bin.js'), 'denoise', input, '--out-dir', out, '--save-noise', '--jobs', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'app', 'cli', 'bin.js'), 'denoise', input, '--out-dir', out, '--save-noise', '--jobs', jobs], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
