@@ -91,7 +91,7 @@ export function denoiseSources(options: DenoiseOptions): SeparateOptions {
   const list = <T>(d: T | T[]): T[] => (Array.isArray(d) ? d : [d]);
   const noise = list(options.noise);
   const residualDb = options.residualDb ?? DEFAULT_RESIDUAL_DB;
-  const noiseSparsity = options.noiseSparsity ?? (noise.length === 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
+  const noiseSparsity = options.noiseSparsity ?? ((options.noiseLearnedAtoms ?? 0) > 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
   return {
     ...options,
     residualDb,

@@ -142,7 +142,7 @@ export interface DenoiseOptions extends Omit<SeparateOptions, 'sources' | 'targe
   /** Noise atoms learned on the input itself, for noises no dictionary covers. Default 0. */
   noiseLearnedAtoms?: number;
   speechSparsity?: number;
-  /** L1 weight on the noise's activations. Default: the sparsity, times LEARNED_NOISE_SPARSITY_SCALE when the noise is learned atoms only. */
+  /** L1 weight on the noise's activations. Default: the sparsity, times LEARNED_NOISE_SPARSITY_SCALE when atoms are learned on the input. */
   noiseSparsity?: number;
 }
 

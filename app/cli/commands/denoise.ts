@@ -31,7 +31,7 @@ Options:
   --noise-from A-B       learn the noise from a noise-only stretch of the input itself, from A to B
                          seconds (or m:ss); one input only. Combines with --noise
   --free-noise N         noise atoms learned on each 8 s block of the input (default: 32 without a
-                         noise profile, 8 on top of --noise or --noise-from; 16 online with --stream)
+                         noise profile, 32 on top of --noise or --noise-from; 16 online with --stream)
   --strength S           how much noise to remove, 0 to 2 (default 1, the model's own estimate):
                          below 1 keeps a natural noise floor (0: at most 6 dB removed, 0.5: 18 dB),
                          above 1 removes more at the cost of speech detail (2: noise counted 6 dB up).
