@@ -16,6 +16,8 @@ export interface StreamFileOptions {
   onlineNoiseAtoms?: number;
   reductionDb?: number;
   speechWeight?: number;
+  /** The adaptive floor (StreamingDenoiserOptions.residualDb). */
+  residualDb?: number;
   /** Iterations per frame (--iterations with --stream). */
   iterationsPerFrame?: number;
   sparsity?: number;
@@ -40,6 +42,7 @@ export function denoiseFileStreaming(audio: AudioData, options: StreamFileOption
     onlineNoiseAtoms: options.onlineNoiseAtoms,
     reductionDb: options.reductionDb,
     speechWeight: options.speechWeight,
+    residualDb: options.residualDb,
     iterationsPerFrame: options.iterationsPerFrame,
     sparsity: options.sparsity,
     blockSamples: options.blockSamples ?? DEFAULT_STREAM_BLOCK,

@@ -11,7 +11,7 @@ const QUIET_FRACTION = 0.3;
 const SMOOTH_TILE = 32;
 
 /** The adaptive floor (SolveSettings.residualDb) never limits the attenuation to less than this. */
-const MIN_ADAPTIVE_REDUCTION_DB = 6;
+export const MIN_ADAPTIVE_REDUCTION_DB = 6;
 
 export interface SolveSettings {
   /** Multiplicative-update iterations per block (cap). */

@@ -65,6 +65,9 @@ export class FrameSolver {
   floorGain = 0;
   /** The noise source's share of the last finished frame's modelled magnitude, in [0, 1]. */
   noiseShare = 0;
+  /** Sum of squares of the last finished frame's speech and noise estimates (before the masks). */
+  speechEnergy = 0;
+  noiseEnergy = 0;
 
   /**
    * @param model two sources, speech then noise (see buildStreamingModel)
@@ -156,15 +159,21 @@ export class FrameSolver {
     }
     let sumSpeech = 0;
     let sumNoise = 0;
+    let squaresSpeech = 0;
+    let squaresNoise = 0;
     for (let f = 0; f < bins; f++) {
       const s = S[f];
       const n = sNoise[f];
       sumSpeech += s;
       sumNoise += n;
+      squaresSpeech += s * s;
+      squaresNoise += n * n;
       ratio[f] = V[f] / (s + n + EPS);
     }
     const total = sumSpeech + sumNoise;
     this.noiseShare = total > 0 ? sumNoise / total : 1;
+    this.speechEnergy = squaresSpeech;
+    this.noiseEnergy = squaresNoise;
     this.masks();
   }
 

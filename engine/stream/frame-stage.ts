@@ -1,5 +1,9 @@
 import type { KernelFactory } from '../nmf/kernels.js';
+import { MIN_ADAPTIVE_REDUCTION_DB } from '../separate/block-solver.js';
 import { reductionFloor } from '../separate/mask.js';
+
+/** The adaptive floor's gain when it limits the attenuation to MIN_ADAPTIVE_REDUCTION_DB. */
+const MAX_ADAPTIVE_FLOOR = reductionFloor(MIN_ADAPTIVE_REDUCTION_DB);
 import { buildSeparationModel, type SeparationModel } from '../separate/model.js';
 import { FrameSolver } from './frame-solver.js';
 import { OnlineNoiseLearner } from './noise-learner.js';
@@ -57,6 +61,10 @@ export class FrameStage {
   private floorFrom = 0;
   private floorTo = 0;
   private floorStep = 0;
+  // The adaptive floor: running speech and noise energies, and the limit on the running SNR.
+  private speechPower = 0;
+  private noisePower = 0;
+  private residualGain = 0; // 10^(-residualDb/20); 0: off
   private learning = true;
   /** Iterations the frame in progress has had. */
   done = 0;
@@ -98,6 +106,7 @@ export class FrameStage {
     this.floorFrom = floor;
     this.floorTo = floor;
     this.floorStep = this.rampFrames;
+    this.residualGain = reductionFloor(settings.residualDb);
     this.learning = settings.learnNoise;
   }
 
@@ -118,6 +127,11 @@ export class FrameStage {
   /** New dictionaries, taking effect at the next frame with a crossfade. Allocates: call it off the audio path. */
   setDictionaries(model: SeparationModel): void {
     this.pending = this.createPair(model);
+  }
+
+  /** The adaptive floor's residual in dB (Infinity: off); takes effect at the next frame. */
+  setResidualDb(residualDb: number): void {
+    this.residualGain = reductionFloor(residualDb);
   }
 
   /** The new reduction limit, reached over rampFrames frames. */
@@ -183,9 +197,21 @@ export class FrameStage {
     this.advance(this.iterations);
     const { solver, learner } = this.pair;
     // The reduction floor, ramped (inline: a float returned from a call may be boxed).
-    solver.floorGain = this.floorFrom + ((this.floorTo - this.floorFrom) * this.floorStep) / this.rampFrames;
+    let floor = this.floorFrom + ((this.floorTo - this.floorFrom) * this.floorStep) / this.rampFrames;
     if (this.floorStep < this.rampFrames) this.floorStep++;
+    // The adaptive floor (offline: per block, BlockSolver.blockReduction), on the SNR of the
+    // frames so far: attenuation at most residualDb minus that SNR, never less than 6 dB. As a
+    // gain: 10^(-residualDb/20) sqrt(speech/noise power), at most 10^(-6/20). No log or power
+    // here: in the interpreter (before V8 optimises a new path) each would box a float.
+    if (this.residualGain > 0 && this.speechPower > 0 && this.noisePower > 0) {
+      let adaptive = this.residualGain * Math.sqrt(this.speechPower / this.noisePower);
+      if (adaptive > MAX_ADAPTIVE_FLOOR) adaptive = MAX_ADAPTIVE_FLOOR;
+      if (adaptive > floor) floor = adaptive;
+    }
+    solver.floorGain = floor;
     solver.finish();
+    this.speechPower = this.speechPower * this.levelDecay + solver.speechEnergy;
+    this.noisePower = this.noisePower * this.levelDecay + solver.noiseEnergy;
     if (this.learning) learner.observe(solver);
     this.lastNoiseShare = solver.noiseShare;
     const { bins, re, im, mag, lastMask } = this;

@@ -1,6 +1,7 @@
 import type { Dictionary } from '../dictionary/dictionary.js';
 import { check, QuellError } from '../errors.js';
 import type { KernelFactory } from '../nmf/kernels.js';
+import { DEFAULT_RESIDUAL_DB } from '../presets.js';
 import { DEFAULT_SPARSITY } from '../separate/model.js';
 import { DEFAULT_NOISE_LEARNING, type NoiseLearningSettings } from './noise-learner.js';
 
@@ -47,6 +48,13 @@ export interface StreamingDenoiserOptions {
   reductionDb?: number;
   /** Weight on the speech in its soft mask, in (0, 1] (below 1 removes more; see strengthSettings). Default 1, as offline. */
   speechWeight?: number;
+  /**
+   * Adaptive floor, as offline (SeparateOptions.residualDb): the speech is attenuated by at most
+   * this many dB minus the running SNR estimate (speech over noise estimate, over levelSeconds),
+   * never less than 6 dB, so the noise left sits about this far below the speech. Default
+   * DEFAULT_RESIDUAL_DB (22), as `denoiseAudio`; Infinity: off.
+   */
+  residualDb?: number;
   /** Start bypassed (output = input delayed by the latency). Default false. */
   bypass?: boolean;
   /** Length of the crossfades for bypass, reduction and dictionary changes, in seconds. Default 0.02. */
@@ -79,6 +87,7 @@ export interface StreamingSettings {
   maskSmoothingFrames: number;
   reductionDb: number;
   speechWeight: number;
+  residualDb: number;
   bypass: boolean;
   crossfadeSeconds: number;
   maxBlockSamples: number;
@@ -109,6 +118,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
     maskSmoothingFrames: options.maskSmoothingFrames ?? 2,
     reductionDb: options.reductionDb ?? Infinity,
     speechWeight: options.speechWeight ?? 1,
+    residualDb: options.residualDb ?? DEFAULT_RESIDUAL_DB,
     bypass: options.bypass ?? false,
     crossfadeSeconds: options.crossfadeSeconds ?? 0.02,
     maxBlockSamples: options.maxBlockSamples ?? 4096,
@@ -132,6 +142,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
   check(Number.isInteger(smooth) && smooth >= 0 && smooth <= 64, `maskSmoothingFrames must be an integer in [0, 64]; got ${String(smooth)}`);
   checkReduction(s.reductionDb);
   check(s.speechWeight > 0 && s.speechWeight <= 1, `speechWeight must be in (0, 1]; got ${String(s.speechWeight)}`);
+  checkResidual(s.residualDb);
   const fade = s.crossfadeSeconds;
   check(fade >= 0 && fade <= 1, `crossfadeSeconds must be in [0, 1]; got ${String(fade)}`);
   const block = s.maxBlockSamples;
@@ -144,6 +155,10 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
  * Throws E_PARAM unless `reductionDb` is a non-negative number of dB (Infinity: no limit). The
  * message is built only on failure: setReductionDb runs on the audio thread.
  */
+export function checkResidual(residualDb: number): void {
+  if (!(residualDb >= 0)) throw new QuellError('E_PARAM', `residualDb must be >= 0 (Infinity for off); got ${String(residualDb)}`);
+}
+
 export function checkReduction(reductionDb: number): void {
   if (!(reductionDb >= 0)) throw new QuellError('E_PARAM', `reductionDb must be >= 0 (Infinity for no limit); got ${String(reductionDb)}`);
 }

@@ -7,7 +7,7 @@ import { check, QuellError } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import { buildStreamingModel, FrameStage } from './frame-stage.js';
 import { streamingLatency } from './latency.js';
-import { checkReduction, resolveStreamingOptions, type StreamingDenoiserOptions, type StreamingSettings } from './options.js';
+import { checkReduction, checkResidual, resolveStreamingOptions, type StreamingDenoiserOptions, type StreamingSettings } from './options.js';
 import { SampleRing } from './sample-ring.js';
 
 /** Frame gains kept for the full-band path (a few frames are in flight between solve and output). */
@@ -196,6 +196,12 @@ export class StreamingDenoiser {
   setReductionDb(reductionDb: number): void {
     checkReduction(reductionDb);
     this.stage.setReductionDb(reductionDb);
+  }
+
+  /** The adaptive floor's residual in dB (see StreamingDenoiserOptions.residualDb; Infinity: off). */
+  setResidualDb(residualDb: number): void {
+    checkResidual(residualDb);
+    this.stage.setResidualDb(residualDb);
   }
 
   /** Whether the online noise atoms keep learning (frozen: they stay as they are). */

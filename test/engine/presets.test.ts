@@ -54,8 +54,8 @@ describe('strength', () => {
 
   it('streaming: the same control, the same direction', () => {
     const residual = strengths.map((s) => {
-      const { reductionDb, targetWeight } = strengthSettings(s);
-      const y = denoiseStream(x, 16000, { speech, reductionDb, speechWeight: targetWeight }).samples;
+      const { reductionDb, targetWeight, residualDb } = strengthSettings(s);
+      const y = denoiseStream(x, 16000, { speech, reductionDb, residualDb, speechWeight: targetWeight }).samples;
       return energy(y, lead / 2, lead);
     });
     for (let i = 1; i < strengths.length; i++) expect(residual[i], `residual at ${strengths[i]}`).toBeLessThan(residual[i - 1]);
@@ -83,5 +83,33 @@ describe('adaptive floor (residualDb)', () => {
     expect(floored).toBeGreaterThan(-20);
     expect(off).toBeLessThan(floored - 3);
     expect(residual(run())).toBeCloseTo(floored, 6);
+  });
+});
+
+describe('adaptive floor (residualDb), streaming', () => {
+  // The same idea live: the SNR is a running estimate (over levelSeconds), so the floor is
+  // measured in a noise-only stretch right after 4 s of speech 20 dB over the noise, when the
+  // estimate is high: with residualDb 20 the noise there is cut by at most about 20 dB (the mask
+  // smoothing and the ramp of the estimate allow a little more), off it goes deeper.
+  const noise = fixture('noise.wav');
+  const talk = fixture('speech.wav').subarray(0, 4 * 16000);
+  const lead = 16000;
+  const gain = Math.sqrt(energy(talk) / talk.length / (energy(noise) / noise.length)) / 10;
+  const x = new Float32Array(2 * lead + talk.length);
+  for (let i = 0; i < x.length; i++) x[i] = gain * noise[i % noise.length] + (i >= lead && i < lead + talk.length ? talk[i - lead] : 0);
+  const tail = lead + talk.length;
+  const residual = (residualDb?: number) => {
+    // denoiseStream removes the latency: output sample i is input sample i.
+    const { samples } = denoiseStream(x, 16000, { speech, ...(residualDb === undefined ? {} : { residualDb }) });
+    return db(energy(samples, tail + lead / 8, tail + lead / 2) / energy(x, tail + lead / 8, tail + lead / 2));
+  };
+
+  it('limits the attenuation after speech to about residualDb minus the SNR; off, the noise goes deeper; 22 dB by default', () => {
+    const floored = residual(20);
+    const off = residual(Infinity);
+    expect(floored).toBeGreaterThan(-22);
+    expect(off).toBeLessThan(floored - 3);
+    expect(residual()).toBeLessThan(floored);
+    expect(residual()).toBeGreaterThan(off);
   });
 });

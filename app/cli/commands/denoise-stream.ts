@@ -20,6 +20,7 @@ export interface StreamDenoiseJob {
   freeNoise: number | undefined;
   reductionDb?: number;
   speechWeight?: number;
+  residualDb?: number;
   iterations?: number;
   sparsity?: number;
   bits?: OutputBits;
@@ -79,6 +80,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, ctx: CommandCo
         onlineNoiseAtoms: job.freeNoise,
         reductionDb: job.reductionDb,
         speechWeight: job.speechWeight,
+        residualDb: job.residualDb,
         iterationsPerFrame: job.iterations,
         sparsity: job.sparsity,
         blockSamples: block,

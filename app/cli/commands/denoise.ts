@@ -149,7 +149,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     const block = numberOption(values, 'block', 1, 65536, true);
     const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
     // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
-    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
+    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
   }
 
   // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch

@@ -29,7 +29,7 @@ export function strengthLabel(strength: number): string {
 export const REDUCTION_STEPS: (number | null)[] = [6, 10, 15, 20, 25, 30, 40, null];
 
 export function reductionLabel(reductionDb: number | null): string {
-  return reductionDb === null ? 'full (no limit)' : `${reductionDb} dB max`;
+  return reductionDb === null ? 'full (adaptive floor)' : `${reductionDb} dB max`;
 }
 
 /** Where the noise model comes from. */
