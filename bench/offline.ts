@@ -58,7 +58,7 @@ export function rtfSection(rows: QuellTiming[], repeats: number): string {
   const lines = [
     '## Denoising speed (`quell denoise`, default settings)',
     '',
-    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, the variants interleaved. *1, one core* is 1 job pinned to one core with \`taskset -c 0\` (the file thread's reading, resampling, overlap-add and writing then share that core with the solver thread, which does each block's STFT, solve and inverse STFT; unpinned, they run beside it on the other core). *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
+    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, the variants interleaved. *1, one core* is 1 job pinned to one core with \`taskset -c 0\` (one job runs on one thread, reading, solving and writing alike; pinned, V8's compiler and garbage-collector helper threads share its core too, as a one-core machine would have them). *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
     '',
     '| file | jobs | processing s | RTF | wall s | CPU s | speed-up over 1 job | over one core |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
