@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { QuellError } from '../../engine/errors.js';
 import type { FileSolver } from '../../engine/node/separate-file.js';
 import { BlockWorkerPool } from '../../engine/node/worker-pool.js';
-import { BlockProcessor } from '../../engine/separate/block-processor.js';
+import { defaultKernels } from '../../engine/nmf/default-kernels.js';
 import type { SeparationPlan } from '../../engine/separate/plan.js';
-import type { SolveJob } from '../../engine/separate/separate-async.js';
+import { inThreadSolver } from '../../engine/separate/separate-async.js';
 
 /** `--jobs` when absent: one solver thread per core the process may use. */
 export function defaultJobs(): number {
@@ -23,47 +23,22 @@ export function defaultJobs(): number {
  */
 export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
   const signal = { aborted: false };
-  if (jobs === 1) return withInThreadSolver(plan, signal, run);
-  const pool = new BlockWorkerPool(plan, { size: jobs });
+  const pool = jobs > 1 ? new BlockWorkerPool(plan, { size: jobs }) : null;
+  // setImmediate, not a resolved promise: pending I/O and a SIGINT get their turn between blocks.
+  const solveJob = pool ? pool.solve : inThreadSolver(plan, defaultKernels(), { signal, defer: setImmediate });
   const onSigint = (): void => {
     if (signal.aborted) process.exit(130);
     signal.aborted = true;
-    void pool.terminate();
+    void pool?.terminate();
   };
   process.on('SIGINT', onSigint);
   try {
-    // One block more than threads: a thread that finishes finds the next block queued while this
-    // thread is still turning the previous one into output.
-    return await run({ plan, solveJob: pool.solve, maxInFlight: jobs + 1 }, signal);
+    // With workers, one block more than threads: a thread that finishes finds the next block
+    // queued while this thread is still turning the previous one into output.
+    return await run({ plan, solveJob, maxInFlight: pool ? jobs + 1 : 1 }, signal);
   } finally {
     process.off('SIGINT', onSigint);
-    await pool.terminate();
-  }
-}
-
-async function withInThreadSolver<T>(plan: SeparationPlan, signal: { aborted: boolean }, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
-  const processor = new BlockProcessor(plan.model, plan.settings, plan.maxFrames);
-  // setImmediate, not a resolved promise: the block waits for the event loop's next turn, so
-  // pending I/O and a SIGINT get their turn between blocks.
-  const solveJob: SolveJob = (job) =>
-    new Promise((resolve, reject) =>
-      setImmediate(() => {
-        try {
-          resolve(processor.process(job, signal));
-        } catch (err) {
-          reject(err);
-        }
-      }),
-    );
-  const onSigint = (): void => {
-    if (signal.aborted) process.exit(130);
-    signal.aborted = true;
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await run({ plan, solveJob, maxInFlight: 1 }, signal);
-  } finally {
-    process.off('SIGINT', onSigint);
+    await pool?.terminate();
   }
 }
 

@@ -41,20 +41,13 @@ export class IstftSynthesizer {
   /** Adds one frame (bins 0..nFft/2) and emits the hop of samples it completes. */
   frame(re: Float32Array, im: Float32Array): void {
     const { nFft, hopSamples, window, fft } = this.plan;
-    const { num, den, frameBuf, squared, head } = this;
+    const { num, frameBuf, head } = this;
     fft.inverse(re, im, frameBuf);
     // The frame covers ring[head..head+nFft), wrapping once.
     const first = nFft - head;
-    for (let i = 0; i < first; i++) {
-      num[head + i] += frameBuf[i] * window[i];
-      den[head + i] += squared[i];
-    }
-    for (let i = first; i < nFft; i++) {
-      num[i - first] += frameBuf[i] * window[i];
-      den[i - first] += squared[i];
-    }
-    this.frames++;
-    this.emit(hopSamples);
+    for (let i = 0; i < first; i++) num[head + i] += frameBuf[i] * window[i];
+    for (let i = first; i < nFft; i++) num[i - first] += frameBuf[i] * window[i];
+    this.closeFrame(hopSamples);
   }
 
   /**
@@ -64,7 +57,7 @@ export class IstftSynthesizer {
    */
   addFrames(segment: Float32Array, frames: number): void {
     const { nFft, hopSamples: hop } = this.plan;
-    const { num, den, squared } = this;
+    const { num } = this;
     if (segment.length < (frames - 1) * hop + nFft) throw new RangeError(`addFrames: ${frames} frames need ${(frames - 1) * hop + nFft} samples; got ${segment.length}`);
     for (let u = 0; u < frames; u++) {
       // The ring now spans segment[u hop .. u hop + nFft); earlier frames added all but its last hop.
@@ -75,12 +68,18 @@ export class IstftSynthesizer {
         const at = head + i < nFft ? head + i : head + i - nFft;
         num[at] += segment[base + i];
       }
-      const first = nFft - head;
-      for (let i = 0; i < first; i++) den[head + i] += squared[i];
-      for (let i = first; i < nFft; i++) den[i - first] += squared[i];
-      this.frames++;
-      this.emit(hop);
+      this.closeFrame(hop);
     }
+  }
+
+  /** A frame's squared window into the weight ring (at the head, wrapping once); emits its hop. */
+  private closeFrame(hop: number): void {
+    const { den, squared, head } = this;
+    const first = squared.length - head;
+    for (let i = 0; i < first; i++) den[head + i] += squared[i];
+    for (let i = first; i < squared.length; i++) den[i - first] += squared[i];
+    this.frames++;
+    this.emit(hop);
   }
 
   /** Emits the tail still held in the overlap buffer (no more frames will come). */

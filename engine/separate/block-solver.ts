@@ -1,6 +1,6 @@
 import { factorize, FACTOR_FLOOR, NmfWorkspace } from '../nmf/factorize.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { reductionFloor, softMasks } from './mask.js';
+import { adaptiveFloor, reductionFloor, softMasks } from './mask.js';
 import { selectKth } from '../util/select-kth.js';
 import type { SeparationModel } from './model.js';
 
@@ -10,8 +10,6 @@ const QUIET_FRACTION = 0.3;
 /** Output frames per tile of the time smoothing, done as a small matrix product per tile. */
 const SMOOTH_TILE = 32;
 
-/** The adaptive floor (SolveSettings.residualDb) never limits the attenuation to less than this. */
-export const MIN_ADAPTIVE_REDUCTION_DB = 6;
 
 export interface SolveSettings {
   /** Multiplicative-update iterations per block (cap). */
@@ -93,6 +91,8 @@ export class BlockSolver {
   private readonly smoothScratch: Float32Array;
   private readonly smoothTile: Float32Array;
   private readonly maxSmooth: number;
+  /** Raised-cosine weights over time, 2 maxSmooth + 1. */
+  private readonly smoothWeights: Float64Array;
   /** One row of sums (pooling, frequency smoothing). */
   private readonly smoothRow: Float64Array;
 
@@ -115,6 +115,7 @@ export class BlockSolver {
     this.order = new Uint32Array(maxFrames);
     this.smoothScratch = this.ws.kernels.alloc(maxFrames * model.bins);
     this.smoothTile = this.ws.kernels.alloc(tileFloats);
+    this.smoothWeights = new Float64Array(2 * this.maxSmooth + 1);
     this.smoothRow = new Float64Array(model.bins);
   }
 
@@ -227,7 +228,7 @@ export class BlockSolver {
       const width = j === settings.target ? settings.smoothEstimates : settings.smoothOthers;
       if (width > 0) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, width, 0);
     }
-    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, reductionFloor(this.blockReduction(frames)), settings.targetWeight);
+    softMasks(S, sources, frames, bins, settings.maskPower, settings.target, this.blockFloor(frames), settings.targetWeight);
     if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
       // Smoothing is linear with weights summing to one: the last mask is one minus the others'.
       const last = (sources - 1) * plane;
@@ -244,10 +245,11 @@ export class BlockSolver {
     return S.subarray(0, sources * core);
   }
 
-  /** The block's limit on the target's attenuation: reductionDb, or less where the estimated SNR is high (residualDb). */
-  private blockReduction(frames: number): number {
+  /** The block's floor on the target's mask: reductionDb's, or higher where the estimated SNR is high (residualDb). */
+  private blockFloor(frames: number): number {
     const { settings, S } = this;
-    if (!Number.isFinite(settings.residualDb) || settings.target < 0) return settings.reductionDb;
+    const fixed = reductionFloor(settings.reductionDb);
+    if (!Number.isFinite(settings.residualDb) || settings.target < 0) return fixed;
     const plane = frames * this.model.bins;
     let target = 0;
     let rest = 0;
@@ -257,9 +259,7 @@ export class BlockSolver {
       if (j === settings.target) target = e;
       else rest += e;
     }
-    if (!(target > 0 && rest > 0)) return settings.reductionDb;
-    const snr = 10 * Math.log10(target / rest);
-    return Math.min(settings.reductionDb, Math.max(MIN_ADAPTIVE_REDUCTION_DB, settings.residualDb - snr));
+    return Math.max(fixed, adaptiveFloor(reductionFloor(settings.residualDb), target, rest));
   }
 
   /** Weighted mean of a mask over +-df bins (box) and +-dt frames (raised cosine); masks of all sources smoothed alike keep summing to one. */
@@ -286,7 +286,8 @@ export class BlockSolver {
     // the band's flops, at ten times the speed of a scalar loop).
     if (dt > this.maxSmooth) throw new RangeError(`smooth: half-width ${dt} exceeds the solver's ${this.maxSmooth}`);
     const A = this.smoothTile;
-    const cosine = (d: number) => 0.5 + 0.5 * Math.cos((Math.PI * d) / (dt + 1));
+    const weights = this.smoothWeights;
+    for (let d = -dt; d <= dt; d++) weights[d + dt] = 0.5 + 0.5 * Math.cos((Math.PI * d) / (dt + 1));
     for (let t0 = 0; t0 < frames; t0 += SMOOTH_TILE) {
       const t1 = Math.min(t0 + SMOOTH_TILE, frames);
       const u0 = Math.max(0, t0 - dt);
@@ -297,8 +298,8 @@ export class BlockSolver {
         const first = Math.max(0, t - dt);
         const last = Math.min(frames - 1, t + dt);
         let n = 0;
-        for (let u = first; u <= last; u++) n += cosine(u - t);
-        for (let u = first; u <= last; u++) A[(t - t0) * k + u - u0] = cosine(u - t) / n;
+        for (let u = first; u <= last; u++) n += weights[u - t + dt];
+        for (let u = first; u <= last; u++) A[(t - t0) * k + u - u0] = weights[u - t + dt] / n;
       }
       this.ws.kernels.gemm(A, tmp.subarray(u0 * bins, u1 * bins), t1 - t0, k, bins, M.subarray(t0 * bins, t1 * bins));
     }
@@ -320,17 +321,6 @@ export class BlockSolver {
       for (let t = 0; t < frames; t++) column[t] = S[target * plane + t * bins + f];
       const leak = settings.leakScale * selectKth(column, frames, Math.floor(settings.leakQuantile * (frames - 1)));
       if (!(leak > 0)) continue;
-      if (sources === 2) {
-        // The other source takes all of it (the general loop below, without its divisions).
-        const other = (1 - target) * plane;
-        for (let t = 0; t < frames; t++) {
-          const i = t * bins + f;
-          const moved = Math.min(S[target * plane + i], leak);
-          S[target * plane + i] -= moved;
-          S[other + i] += moved;
-        }
-        continue;
-      }
       for (let t = 0; t < frames; t++) {
         const i = t * bins + f;
         const moved = Math.min(S[target * plane + i], leak);

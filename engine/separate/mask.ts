@@ -43,3 +43,21 @@ export function softMasks(S: Float32Array, sources: number, frames: number, bins
 export function reductionFloor(reductionDb: number): number {
   return Number.isFinite(reductionDb) ? 10 ** (-reductionDb / 20) : 0;
 }
+
+/** The adaptive floor never limits the attenuation to less than this. */
+export const MIN_ADAPTIVE_REDUCTION_DB = 6;
+/** The adaptive floor's largest gain: the attenuation limited to MIN_ADAPTIVE_REDUCTION_DB. */
+const MAX_ADAPTIVE_FLOOR = reductionFloor(MIN_ADAPTIVE_REDUCTION_DB);
+
+/**
+ * The adaptive floor as a gain on the target's mask: attenuation at most residualDb minus the
+ * estimated SNR (targetPower over restPower), never less than MIN_ADAPTIVE_REDUCTION_DB; 0 where
+ * there is no estimate. `residualGain` is reductionFloor(residualDb) (0: off). In gains this is
+ * residualGain * sqrt(targetPower / restPower). The streaming FrameStage writes the same lines
+ * out (a float returned from a call may be boxed, and it runs in an AudioWorklet).
+ */
+export function adaptiveFloor(residualGain: number, targetPower: number, restPower: number): number {
+  if (!(residualGain > 0 && targetPower > 0 && restPower > 0)) return 0;
+  const gain = residualGain * Math.sqrt(targetPower / restPower);
+  return gain < MAX_ADAPTIVE_FLOOR ? gain : MAX_ADAPTIVE_FLOOR;
+}

@@ -20,10 +20,32 @@ export interface DriveOptions {
   afterOutput?: () => Promise<void>;
 }
 
+export interface InThreadOptions {
+  /** Checked between the solver's iterations: a block stops with E_CANCELLED once it is set. */
+  signal?: { aborted: boolean };
+  /**
+   * Runs each block later rather than within the caller's turn (Node's setImmediate, a browser's
+   * MessageChannel), so that I/O and signal handlers get the event loop between blocks. Default:
+   * at once.
+   */
+  defer?: (run: () => void) => void;
+}
+
 /** A solveJob that runs a BlockProcessor in this thread (one, reused for every block). */
-export function inThreadSolver(plan: SeparationPlan, kernels: KernelFactory = defaultKernels()): SolveJob {
+export function inThreadSolver(plan: SeparationPlan, kernels: KernelFactory = defaultKernels(), options: InThreadOptions = {}): SolveJob {
   const processor = new BlockProcessor(plan.model, plan.settings, plan.maxFrames, kernels);
-  return (job) => Promise.resolve(processor.process(job));
+  const { signal, defer } = options;
+  if (!defer) return (job) => Promise.resolve(processor.process(job, signal));
+  return (job) =>
+    new Promise((resolve, reject) =>
+      defer(() => {
+        try {
+          resolve(processor.process(job, signal));
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
 }
 
 interface Outstanding {

@@ -1,8 +1,7 @@
 import type { KernelFactory } from '../nmf/kernels.js';
-import { MIN_ADAPTIVE_REDUCTION_DB } from '../separate/block-solver.js';
-import { reductionFloor } from '../separate/mask.js';
+import { MIN_ADAPTIVE_REDUCTION_DB, reductionFloor } from '../separate/mask.js';
 
-/** The adaptive floor's gain when it limits the attenuation to MIN_ADAPTIVE_REDUCTION_DB. */
+/** The adaptive floor's largest gain, as in mask.ts (here a module-local constant: read from another module, V8 boxed it on the audio path). */
 const MAX_ADAPTIVE_FLOOR = reductionFloor(MIN_ADAPTIVE_REDUCTION_DB);
 import { buildSeparationModel, type SeparationModel } from '../separate/model.js';
 import { FrameSolver } from './frame-solver.js';
@@ -199,10 +198,8 @@ export class FrameStage {
     // The reduction floor, ramped (inline: a float returned from a call may be boxed).
     let floor = this.floorFrom + ((this.floorTo - this.floorFrom) * this.floorStep) / this.rampFrames;
     if (this.floorStep < this.rampFrames) this.floorStep++;
-    // The adaptive floor (offline: per block, BlockSolver.blockReduction), on the SNR of the
-    // frames so far: attenuation at most residualDb minus that SNR, never less than 6 dB. As a
-    // gain: 10^(-residualDb/20) sqrt(speech/noise power), at most 10^(-6/20). No log or power
-    // here: in the interpreter (before V8 optimises a new path) each would box a float.
+    // The adaptive floor on the SNR of the frames so far: adaptiveFloor (engine/separate/mask.ts)
+    // written out, as no float may cross a call here.
     if (this.residualGain > 0 && this.speechPower > 0 && this.noisePower > 0) {
       let adaptive = this.residualGain * Math.sqrt(this.speechPower / this.noisePower);
       if (adaptive > MAX_ADAPTIVE_FLOOR) adaptive = MAX_ADAPTIVE_FLOOR;
