@@ -83,12 +83,12 @@ export const CLIP_ITERATIONS = 100;
 export const MIN_CLIP_SECONDS = 0.25;
 
 /**
- * Training options for a noise dictionary learned from a noise-only clip of `clipSamples` samples
- * at `reference.sampleRate`: the reference's STFT settings and beta, CLIP_ATOMS atoms (fewer for a
- * very short clip: at least two frames per atom, so the fit is not degenerate), CLIP_ITERATIONS.
+ * Training options for a noise dictionary learned from a noise-only clip at `reference.sampleRate`:
+ * the reference's STFT settings and beta, CLIP_ITERATIONS, CLIP_ATOMS atoms, fewer when the clip
+ * has fewer than two non-silent frames per atom (a short clip, or keys typed between stretches of
+ * silence), so the fit is not degenerate.
  */
-export function clipTrainOptions(reference: Dictionary, clipSamples: number, label: string, createdBy: string): TrainOptions {
-  const atoms = Math.min(CLIP_ATOMS, Math.max(4, Math.floor(clipSamples / reference.hopSamples / 2)));
+export function clipTrainOptions(reference: Dictionary, label: string, createdBy: string): TrainOptions {
   return {
     kind: 'noise',
     label,
@@ -96,10 +96,11 @@ export function clipTrainOptions(reference: Dictionary, clipSamples: number, lab
     nFft: reference.nFft,
     hopSamples: reference.hopSamples,
     window: reference.window,
-    atoms,
+    atoms: CLIP_ATOMS,
     beta: reference.beta,
     sparsity: 0.1,
     iterations: CLIP_ITERATIONS,
+    minFramesPerAtom: 2,
     createdBy,
   };
 }

@@ -53,7 +53,7 @@ export async function resolveNoise(arg: string, reference: Dictionary, onProgres
   const seconds = clip.samples.length / reference.sampleRate;
   if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `noise clip ${arg} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
   return trainDictionary([{ name: clip.name, samples: clip.samples }], {
-    ...clipTrainOptions(reference, clip.samples.length, `clip ${clip.name}`, 'quell denoise --noise'),
+    ...clipTrainOptions(reference, `clip ${clip.name}`, 'quell denoise --noise'),
     onProgress,
   });
 }

@@ -26,7 +26,7 @@ export interface QuellMode {
 
 /** The noise dictionary `quell denoise --noise CLIP` learns from the clip (engine/presets.ts). */
 function clipDictionary(ctx: QuellModeContext): Dictionary {
-  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], { ...clipTrainOptions(ctx.speech, ctx.clip.length, 'clip', 'bench'), kernels: ctx.kernels });
+  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], { ...clipTrainOptions(ctx.speech, 'clip', 'bench'), kernels: ctx.kernels });
 }
 
 export const QUELL_MODES: QuellMode[] = [

@@ -34,6 +34,12 @@ export interface TrainOptions extends StftOptions {
    * pauses would otherwise spend atoms on silence. Default 50 for speech, 80 for noise.
    */
   silenceDb?: number;
+  /**
+   * When set, `atoms` is an upper bound: fewer atoms are learned when the recordings have fewer
+   * than this many non-silent frames per atom (a sparse noise clip, e.g. keys typed between
+   * stretches of digital silence), instead of failing. Default: off (exactly `atoms`).
+   */
+  minFramesPerAtom?: number;
   seed?: number;
   /** Written into the provenance, e.g. "quell 0.1.0". */
   createdBy?: string;
@@ -84,14 +90,16 @@ function collectFrames(recordings: TrainingRecording[], options: StftOptions, si
  */
 export function trainDictionary(recordings: TrainingRecording[], options: TrainOptions): Dictionary {
   const sampleRate = options.sampleRate ?? 16000;
-  const atoms = options.atoms ?? 64;
+  const maxAtoms = options.atoms ?? 64;
   const beta = options.beta ?? 1;
   const sparsity = options.sparsity ?? 0.1;
   const iterations = options.iterations ?? 200;
   const maxFrames = options.maxFrames ?? 12000;
   const seed = options.seed ?? 0;
   const silenceDb = options.silenceDb ?? (options.kind === 'speech' ? 50 : 80);
-  check(Number.isInteger(atoms) && atoms >= 1 && atoms <= 4096, `atoms must be an integer in [1, 4096]; got ${atoms}`);
+  check(Number.isInteger(maxAtoms) && maxAtoms >= 1 && maxAtoms <= 4096, `atoms must be an integer in [1, 4096]; got ${maxAtoms}`);
+  const perAtom = options.minFramesPerAtom;
+  check(perAtom === undefined || (perAtom >= 1 && Number.isFinite(perAtom)), `minFramesPerAtom must be >= 1; got ${perAtom}`);
   check(beta >= 0 && beta <= 2, `beta must be in [0, 2]; got ${beta}`);
   check(sparsity >= 0 && Number.isFinite(sparsity), `sparsity must be a non-negative number; got ${sparsity}`);
   check(Number.isInteger(iterations) && iterations >= 1, `iterations must be a positive integer; got ${iterations}`);
@@ -99,6 +107,8 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   const plan = createStftPlan(options);
 
   const { frames: all, bins } = collectFrames(recordings, options, silenceDb);
+  if (all.length === 0) throw new QuellError('E_PARAM', 'training needs sound: every frame of the recordings is silent');
+  const atoms = perAtom === undefined ? maxAtoms : Math.max(1, Math.min(maxAtoms, Math.floor(all.length / perAtom)));
   if (all.length < atoms) {
     throw new QuellError('E_PARAM', `training needs at least ${atoms} non-silent frames for ${atoms} atoms; the recordings give ${all.length} (${((all.length * plan.hopSamples) / sampleRate).toFixed(1)} s)`);
   }

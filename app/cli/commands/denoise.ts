@@ -139,7 +139,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `--noise-from ${noiseFrom} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
     const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
     const label = `${basename(inputs[0])} ${start}-${end} s`;
-    noise.push(trainDictionary([{ name: label, samples }], { ...clipTrainOptions(speech, samples.length, label, 'quell denoise --noise-from'), onProgress: (f) => bar.update(f) }));
+    noise.push(trainDictionary([{ name: label, samples }], { ...clipTrainOptions(speech, label, 'quell denoise --noise-from'), onProgress: (f) => bar.update(f) }));
     bar.done();
   }
   if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');

@@ -62,7 +62,7 @@ function resolveNoise(store: WorkerStore, choice: NoiseChoice, reference: Dictio
   if (seconds < MIN_CLIP_SECONDS) {
     throw new QuellError('E_PARAM', `the noise clip is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
   }
-  const options = clipTrainOptions(reference, samples.length, `clip ${choice.label}`, 'quell app');
+  const options = clipTrainOptions(reference, `clip ${choice.label}`, 'quell app');
   const dict = trainDictionary([{ name: choice.label, samples }], { ...options, onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
   return { noise: [dict], learned: LEARNED_ATOMS_WITH_PROFILE, clipAtoms: dict.atoms };
 }
