@@ -25,8 +25,9 @@ export interface QuellMode {
 }
 
 /** The noise dictionary `quell denoise --noise CLIP` learns from the clip (engine/presets.ts). */
-function clipDictionary(ctx: QuellModeContext): Dictionary {
-  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], { ...clipTrainOptions(ctx.speech, 'clip', 'bench'), kernels: ctx.kernels });
+function clipDictionary(ctx: QuellModeContext, atoms?: number): Dictionary {
+  const options = clipTrainOptions(ctx.speech, 'clip', 'bench');
+  return trainDictionary([{ name: 'noise-only clip', samples: ctx.clip }], { ...options, atoms: atoms ?? options.atoms, kernels: ctx.kernels });
 }
 
 export const QUELL_MODES: QuellMode[] = [
@@ -57,19 +58,19 @@ export const QUELL_MODES: QuellMode[] = [
 
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
- * (speech/noise come from the fold; "clip": true adds the clip dictionary, "general": true the fold's general noise dictionary).
+ * (speech/noise come from the fold; "clip": true adds the clip dictionary, "clip": N one of N atoms, "general": true the fold's general noise dictionary).
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean; general?: boolean }>;
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean }>;
   return Object.entries(specs).map(([name, { clip, general, ...options }]) => ({
     name,
     description: `experimental: ${JSON.stringify({ clip, general, ...options })}`,
     run: (noisy, ctx) =>
       denoiseAudio(noisy, {
         speech: ctx.speech,
-        noise: [...(clip ? [clipDictionary(ctx)] : []), ...(general ? [ctx.noise] : [])],
+        noise: [...(clip ? [clipDictionary(ctx, typeof clip === 'number' ? clip : undefined)] : []), ...(general ? [ctx.noise] : [])],
         noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS,
         kernels: ctx.kernels,
         ...options,

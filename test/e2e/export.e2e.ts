@@ -59,7 +59,7 @@ describe('5. export', () => {
     const cliDefault = siSdr(clean, await cliClean());
     expect(Math.abs(appDefault - cliDefault)).toBeLessThan(0.1);
 
-    // With a noise-only clip = `quell denoise IN --noise CLIP` (32 atoms learned from the clip).
+    // With a noise-only clip = `quell denoise IN --noise CLIP` (CLIP_ATOMS atoms learned from the clip).
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('combobox', { name: 'Noise' }).selectOption('file')]);
     await chooser.setFiles(join(EXAMPLES, 'noise-clip.wav'));
     await page.getByRole('combobox', { name: 'Noise' }).locator('option:checked', { hasText: 'Clip: noise-clip.wav' }).waitFor({ state: 'attached' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
+import { CLIP_ATOMS, DEFAULT_LEARNED_NOISE_ATOMS, clipTrainOptions, defaultOutputBits } from '../../../engine/presets.js';
 import { DEFAULT_SPARSITY } from '../../../engine/separate/model.js';
 import type { DictionaryEntry } from '../../../app/shared/ipc.js';
 import { DEFAULT_DENOISE, describeDenoise, noiseChoice, QUALITY_PRESETS, STRENGTH_STEPS, strengthLabel, validSourceName } from '../../../app/renderer/state/settings.js';
@@ -26,8 +26,8 @@ describe('the app uses the CLI\'s option mapping', () => {
 
   it('trains a clip the way `quell denoise --noise CLIP` does', () => {
     const reference = { sampleRate: 16000, nFft: 512, hopSamples: 128, window: 'hann', beta: 1 } as Dictionary;
-    // At most 32 atoms, fewer for a clip with fewer than two sounding frames per atom (test/engine/dictionary/train.test.ts).
-    expect(clipTrainOptions(reference, 'clip x', 'test')).toMatchObject({ kind: 'noise', atoms: 32, minFramesPerAtom: 2, iterations: 100, sparsity: 0.1, nFft: 512, hopSamples: 128 });
+    // At most CLIP_ATOMS, fewer for a clip with fewer than two sounding frames per atom (test/engine/dictionary/train.test.ts).
+    expect(clipTrainOptions(reference, 'clip x', 'test')).toMatchObject({ kind: 'noise', atoms: CLIP_ATOMS, minFramesPerAtom: 2, iterations: 100, sparsity: 0.1, nFft: 512, hopSamples: 128 });
   });
 });
 
