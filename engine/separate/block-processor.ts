@@ -89,18 +89,7 @@ export class BlockProcessor {
     const V = this.V.subarray(0, frames * bins);
     const { re, im } = this;
     const plane = frames * bins;
-    const inv = 1 / channels;
-    for (let i = 0; i < plane; i++) {
-      let r = 0;
-      let m = 0;
-      for (let c = 0; c < channels; c++) {
-        r += re[c * plane + i];
-        m += im[c * plane + i];
-      }
-      r *= inv;
-      m *= inv;
-      V[i] = Math.sqrt(r * r + m * m);
-    }
+    downmixMagnitude(re, im, plane, channels, V);
     const solved = this.solver.solve({ index: job.index, frames, coreOffset, coreFrames, V }, signal);
     const masks = solved.masks;
     const sources = model.sources.length;
@@ -108,44 +97,34 @@ export class BlockProcessor {
 
     // Each source's share of the top-band energy: the gain for the band the engine cannot see.
     const gains = new Float32Array(job.topBins ? coreFrames * sources : 0);
-    if (job.topBins) {
-      const [lo, hi] = job.topBins;
-      for (let t = 0; t < coreFrames; t++) {
-        const row = (coreOffset + t) * bins;
-        let total = 0;
-        for (let k = lo; k < hi; k++) total += V[row + k] * V[row + k];
-        for (let j = 0; j < sources; j++) {
-          let share = 0;
-          for (let k = lo; k < hi; k++) share += masks[j * core + t * bins + k] * V[row + k] * V[row + k];
-          gains[t * sources + j] = total > 0 ? share / total : 1 / sources;
-        }
-      }
-    }
+    if (job.topBins) topBandGains(V, masks, job.topBins, coreOffset, coreFrames, bins, sources, gains);
 
     const synthesized = sources - 1;
     const segLength = (coreFrames - 1) * hop + nFft;
     const segments = new Float32Array(synthesized * channels * segLength);
-    const { frameRe, frameIm, frameOut } = this;
-    const { window, fft } = plan;
     for (let j = 0; j < synthesized; j++) {
       for (let c = 0; c < channels; c++) {
         const seg = segments.subarray((j * channels + c) * segLength, (j * channels + c + 1) * segLength);
         for (let t = 0; t < coreFrames; t++) {
           const g = job.topBins ? gains[t * sources + j] : 0;
-          const m0 = j * core + t * bins;
-          const x0 = c * plane + (coreOffset + t) * bins;
-          for (let k = 0; k < bins; k++) {
-            const m = masks[m0 + k] - g;
-            frameRe[k] = m * re[x0 + k];
-            frameIm[k] = m * im[x0 + k];
-          }
-          fft.inverse(frameRe, frameIm, frameOut);
-          const at = t * hop;
-          for (let i = 0; i < nFft; i++) seg[at + i] += frameOut[i] * window[i];
+          this.synthesizeFrame(masks, j * core + t * bins, g, c * plane + (coreOffset + t) * bins, seg, t * hop);
         }
       }
     }
     return { index: job.index, coreFrames, segments, gains, iterations: solved.iterations };
+  }
+
+  /** One masked frame, (mask - g) times the spectrum at x0, inverse-transformed, windowed and added to `seg` at `at`. */
+  private synthesizeFrame(masks: Float32Array, m0: number, g: number, x0: number, seg: Float32Array, at: number): void {
+    const { frameRe, frameIm, frameOut, re, im } = this;
+    const { window, fft, bins, nFft } = this.plan;
+    for (let k = 0; k < bins; k++) {
+      const m = masks[m0 + k] - g;
+      frameRe[k] = m * re[x0 + k];
+      frameIm[k] = m * im[x0 + k];
+    }
+    fft.inverse(frameRe, frameIm, frameOut);
+    for (let i = 0; i < nFft; i++) seg[at + i] += frameOut[i] * window[i];
   }
 
   /** The complex spectra of every channel's frames, into re/im (channel-major, frame-major). */
@@ -168,6 +147,37 @@ export class BlockProcessor {
         re.set(frameRe, to);
         im.set(frameIm, to);
       }
+    }
+  }
+}
+
+/** V = |mean over channels of the complex spectra| (re/im channel-major planes of `plane` values). */
+function downmixMagnitude(re: Float32Array, im: Float32Array, plane: number, channels: number, V: Float32Array): void {
+  const inv = 1 / channels;
+  for (let i = 0; i < plane; i++) {
+    let r = 0;
+    let m = 0;
+    for (let c = 0; c < channels; c++) {
+      r += re[c * plane + i];
+      m += im[c * plane + i];
+    }
+    r *= inv;
+    m *= inv;
+    V[i] = Math.sqrt(r * r + m * m);
+  }
+}
+
+/** Per core frame, each source's share of the energy in bins [lo, hi) under its mask (1 / sources where there is none). */
+function topBandGains(V: Float32Array, masks: Float32Array, [lo, hi]: [number, number], coreOffset: number, coreFrames: number, bins: number, sources: number, gains: Float32Array): void {
+  const core = coreFrames * bins;
+  for (let t = 0; t < coreFrames; t++) {
+    const row = (coreOffset + t) * bins;
+    let total = 0;
+    for (let k = lo; k < hi; k++) total += V[row + k] * V[row + k];
+    for (let j = 0; j < sources; j++) {
+      let share = 0;
+      for (let k = lo; k < hi; k++) share += masks[j * core + t * bins + k] * V[row + k] * V[row + k];
+      gains[t * sources + j] = total > 0 ? share / total : 1 / sources;
     }
   }
 }
