@@ -56,8 +56,8 @@ export class FrameSolver {
 
   /** Mask exponent (2: Wiener-like). */
   readonly maskPower: number;
-  /** Weight on the speech's S^p in its mask (1: as estimated; below 1 removes more). */
-  readonly speechWeight: number;
+  /** Weight on the speech's S^p in its mask (1: as estimated; below 1 removes more); takes effect at the next mask. */
+  speechWeight: number;
   // Floats that change per frame live in fields, not in arguments and return values: V8 boxes a
   // float that crosses a call it does not inline (an allocation), and this runs in an AudioWorklet.
   // Set floorGain before finish(); read noiseShare after it.

@@ -64,6 +64,7 @@ export class FrameStage {
   private speechPower = 0;
   private noisePower = 0;
   private residualGain = 0; // 10^(-residualDb/20); 0: off
+  private speechWeight: number;
   private learning = true;
   /** Iterations the frame in progress has had. */
   done = 0;
@@ -82,6 +83,7 @@ export class FrameStage {
     this.kernels = kernels;
     this.bins = model.bins;
     this.iterations = settings.iterationsPerFrame;
+    this.speechWeight = settings.speechWeight;
     this.pair = this.createPair(model);
     this.re = new Float32Array(model.bins);
     this.im = new Float32Array(model.bins);
@@ -131,6 +133,13 @@ export class FrameStage {
   /** The adaptive floor's residual in dB (Infinity: off); takes effect at the next frame. */
   setResidualDb(residualDb: number): void {
     this.residualGain = reductionFloor(residualDb);
+  }
+
+  /** The weight on the speech in its mask (StreamingDenoiserOptions.speechWeight); takes effect at the next frame. */
+  setSpeechWeight(weight: number): void {
+    this.speechWeight = weight;
+    this.pair.solver.speechWeight = weight;
+    if (this.pending) this.pending.solver.speechWeight = weight;
   }
 
   /** The new reduction limit, reached over rampFrames frames. */
@@ -263,7 +272,7 @@ export class FrameStage {
   }
 
   private createPair(model: SeparationModel): SolverPair {
-    const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale, this.settings.speechWeight);
+    const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale, this.speechWeight);
     return { solver, learner: new OnlineNoiseLearner(solver, this.settings.noiseLearning) };
   }
 

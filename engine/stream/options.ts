@@ -141,7 +141,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
   const smooth = s.maskSmoothingFrames;
   check(Number.isInteger(smooth) && smooth >= 0 && smooth <= 64, `maskSmoothingFrames must be an integer in [0, 64]; got ${String(smooth)}`);
   checkReduction(s.reductionDb);
-  check(s.speechWeight > 0 && s.speechWeight <= 1, `speechWeight must be in (0, 1]; got ${String(s.speechWeight)}`);
+  checkSpeechWeight(s.speechWeight);
   checkResidual(s.residualDb);
   const fade = s.crossfadeSeconds;
   check(fade >= 0 && fade <= 1, `crossfadeSeconds must be in [0, 1]; got ${String(fade)}`);
@@ -157,6 +157,11 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
  */
 export function checkResidual(residualDb: number): void {
   if (!(residualDb >= 0)) throw new QuellError('E_PARAM', `residualDb must be >= 0 (Infinity for off); got ${String(residualDb)}`);
+}
+
+/** Throws E_PARAM unless `speechWeight` is in (0, 1]; the message is built only on failure. */
+export function checkSpeechWeight(speechWeight: number): void {
+  if (!(speechWeight > 0 && speechWeight <= 1)) throw new QuellError('E_PARAM', `speechWeight must be in (0, 1]; got ${String(speechWeight)}`);
 }
 
 export function checkReduction(reductionDb: number): void {

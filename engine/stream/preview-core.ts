@@ -74,13 +74,16 @@ export class PreviewCore {
         case 'reset-noise':
           this.requireDenoiser('reset-noise').resetNoise();
           break;
+        case 'strength':
+          this.requireDenoiser('strength').setStrength(Number(command.strength));
+          break;
         case 'dispose':
           this.disposed = true;
           this.denoiser = null;
           this.port.onmessage = null;
           break;
         default:
-          throw new QuellError('E_PARAM', `unknown command ${JSON.stringify((command as { type?: unknown })?.type)}; expected init, dictionaries, learning, reset-noise or dispose`);
+          throw new QuellError('E_PARAM', `unknown command ${JSON.stringify((command as { type?: unknown })?.type)}; expected init, dictionaries, learning, reset-noise, strength or dispose`);
       }
     } catch (e) {
       this.postError(e, command?.type ?? 'init');

@@ -7,7 +7,8 @@ import { check, QuellError } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import { buildStreamingModel, FrameStage } from './frame-stage.js';
 import { streamingLatency } from './latency.js';
-import { checkReduction, checkResidual, resolveStreamingOptions, type StreamingDenoiserOptions, type StreamingSettings } from './options.js';
+import { strengthSettings } from '../presets.js';
+import { checkReduction, checkResidual, checkSpeechWeight, resolveStreamingOptions, type StreamingDenoiserOptions, type StreamingSettings } from './options.js';
 import { SampleRing } from './sample-ring.js';
 
 /** Frame gains kept for the full-band path (a few frames are in flight between solve and output). */
@@ -202,6 +203,24 @@ export class StreamingDenoiser {
   setResidualDb(residualDb: number): void {
     checkResidual(residualDb);
     this.stage.setResidualDb(residualDb);
+  }
+
+  /** The weight on the speech in its mask (StreamingDenoiserOptions.speechWeight), from the next frame. */
+  setSpeechWeight(speechWeight: number): void {
+    checkSpeechWeight(speechWeight);
+    this.stage.setSpeechWeight(speechWeight);
+  }
+
+  /**
+   * The one "how much noise to remove" control, in [0, 2], as offline (strengthSettings): sets the
+   * reduction limit (ramped), the adaptive floor and the speech weight together. Allocates a little:
+   * call it from a message handler, not from process().
+   */
+  setStrength(strength: number): void {
+    const { reductionDb, residualDb, targetWeight } = strengthSettings(strength);
+    this.setReductionDb(reductionDb);
+    this.setResidualDb(residualDb);
+    this.setSpeechWeight(targetWeight);
   }
 
   /** Whether the online noise atoms keep learning (frozen: they stay as they are). */

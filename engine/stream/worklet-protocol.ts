@@ -59,6 +59,12 @@ export type PreviewCommand =
   | { type: 'learning'; enabled: boolean }
   /** Forget the learned noise. */
   | { type: 'reset-noise' }
+  /**
+   * How much noise to remove, in [0, 2] (default 1), as `quell denoise --strength` (strengthSettings):
+   * the reduction limit, the adaptive floor and the speech weight together. It sets the reduction
+   * limit as well; a later change of the reductionDb parameter overrides that part.
+   */
+  | { type: 'strength'; strength: number }
   /** Stop: process() returns false and the node can be collected. */
   | { type: 'dispose' };
 

@@ -1,6 +1,5 @@
 import { writeWav } from '../../../engine/audio/wav.js';
 import {
-  NO_REDUCTION_LIMIT_DB,
   PREVIEW_PROCESSOR_NAME,
   type PreviewCommand,
   type PreviewEvent,
@@ -29,8 +28,8 @@ export interface LiveCallbacks {
 
 export interface LiveSession {
   setBypass(bypass: boolean): void;
-  /** Most attenuation of the speech in dB; null = no limit. */
-  setReduction(reductionDb: number | null): void;
+  /** How much noise to remove, in [0, 2], as the denoise panel's strength (strengthSettings). */
+  setStrength(strength: number): void;
   setDictionaries(speech: Uint8Array, noise: Uint8Array | null): void;
   startRecording(): Promise<void>;
   /** Stops recording; the denoised output as a 16-bit WAV at the device rate. */
@@ -45,7 +44,7 @@ function post(node: AudioWorkletNode, command: PreviewCommand): void {
 /**
  * Microphone -> the streaming denoiser in an AudioWorklet (engine/stream, processor
  * 'quell-preview') -> the speakers. The dictionaries go to the worklet once, in the node's
- * options; bypass and reduction are AudioParams; levels, load and latency come back as 'stats'
+ * options; bypass is an AudioParam, the strength a message; levels, load and latency come back as 'stats'
  * events. Raw microphone input: echo cancellation, noise suppression and gain control would change
  * what the denoiser hears (and would hide what it does).
  */
@@ -91,8 +90,8 @@ export async function startLivePreview(speech: Uint8Array, noise: Uint8Array | n
     setBypass(bypass) {
       node.parameters.get('bypass')?.setValueAtTime(bypass ? 1 : 0, ctx.currentTime);
     },
-    setReduction(reductionDb) {
-      node.parameters.get('reductionDb')?.setValueAtTime(reductionDb ?? NO_REDUCTION_LIMIT_DB, ctx.currentTime);
+    setStrength(strength) {
+      post(node, { type: 'strength', strength });
     },
     setDictionaries(s, n) {
       post(node, { type: 'dictionaries', speech: s, ...(n ? { noise: n } : {}) });

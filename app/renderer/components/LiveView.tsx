@@ -1,5 +1,6 @@
 import type { LiveState } from '../state/app-state.js';
-import { REDUCTION_STEPS, reductionLabel } from '../state/settings.js';
+import { DEFAULT_STRENGTH } from '../../../engine/presets.js';
+import { STRENGTH_STEPS, strengthLabel } from '../state/settings.js';
 import { formatTime } from '../view/time-format.js';
 import { DictionaryOptions } from './DictionarySelect.js';
 import { useController, useSelector } from './hooks.js';
@@ -46,7 +47,7 @@ export function LiveView() {
   const library = useSelector((s) => s.library);
   const running = live.status === 'running';
   const st = live.stats;
-  const reductionIndex = REDUCTION_STEPS.indexOf(live.reductionDb);
+  const strengthIndex = STRENGTH_STEPS.indexOf(live.strength);
   return (
     <div className="workspace live" data-testid="live-view">
       <main className="editor padded">
@@ -128,16 +129,22 @@ export function LiveView() {
             </label>
             <label className="field">
               <span>
-                Reduction <span className="value num">{reductionLabel(live.reductionDb)}</span>
+                Strength <span className="value num">{strengthLabel(live.strength)}</span>
               </span>
               <input
                 type="range"
-                aria-label="Reduction"
+                aria-label="Strength"
                 min={0}
-                max={REDUCTION_STEPS.length - 1}
-                value={reductionIndex < 0 ? REDUCTION_STEPS.length - 1 : reductionIndex}
-                onChange={(e) => controller.livePreview.set({ reductionDb: REDUCTION_STEPS[Number(e.target.value)] })}
+                max={STRENGTH_STEPS.length - 1}
+                step={1}
+                value={strengthIndex < 0 ? STRENGTH_STEPS.indexOf(DEFAULT_STRENGTH) : strengthIndex}
+                onChange={(e) => controller.livePreview.set({ strength: STRENGTH_STEPS[Number(e.target.value)] })}
               />
+              <span className="scale-labels">
+                <span>gentle</span>
+                <span>default</span>
+                <span>strong</span>
+              </span>
             </label>
           </div>
         </section>

@@ -1,3 +1,4 @@
+import { DEFAULT_STRENGTH } from '../../../engine/presets.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
 import type { TimeRange } from '../audio/player.js';
 import type { RunStats, TrackShape } from '../workers/engine-api.js';
@@ -70,7 +71,8 @@ export interface LiveState {
   /** A noise dictionary, or null: the noise is learned while the preview runs. */
   noiseId: string | null;
   bypass: boolean;
-  reductionDb: number | null;
+  /** How much noise to remove, in [0, 2] (engine/presets.ts strengthSettings), as in the denoise panel. */
+  strength: number;
   latency: { processingMs: number; inputMs: number; outputMs: number; totalMs: number } | null;
   engine: { kernels: string; atoms: number; deviceRate: number } | null;
   stats: {
@@ -147,7 +149,7 @@ export const INITIAL_STATE: AppState = {
     speechId: 'bundled:speech',
     noiseId: null,
     bypass: false,
-    reductionDb: null,
+    strength: DEFAULT_STRENGTH,
     latency: null,
     engine: null,
     stats: null,

@@ -39,9 +39,9 @@ export class LiveController {
           }),
         onError: (message) => this.c.error(`Live preview: ${message}`),
       });
-      const { bypass, reductionDb } = this.c.state.live;
+      const { bypass, strength } = this.c.state.live;
       this.session.setBypass(bypass);
-      this.session.setReduction(reductionDb);
+      this.session.setStrength(strength);
     } catch (err) {
       this.session = null;
       this.c.update('live', { status: 'off' });
@@ -56,12 +56,12 @@ export class LiveController {
     this.c.update('live', { status: 'off', stats: null });
   }
 
-  set(patch: Partial<Pick<AppState['live'], 'bypass' | 'reductionDb' | 'speechId' | 'noiseId'>>): void {
+  set(patch: Partial<Pick<AppState['live'], 'bypass' | 'strength' | 'speechId' | 'noiseId'>>): void {
     this.c.update('live', patch);
     const live = this.session;
     if (!live) return;
     if (patch.bypass !== undefined) live.setBypass(patch.bypass);
-    if ('reductionDb' in patch) live.setReduction(patch.reductionDb ?? null);
+    if (patch.strength !== undefined) live.setStrength(patch.strength);
     if (patch.speechId !== undefined || 'noiseId' in patch) {
       const { speechId, noiseId } = this.c.state.live;
       void Promise.all([this.c.dictionaryBytes(speechId), noiseId ? this.c.dictionaryBytes(noiseId) : null])

@@ -12,7 +12,7 @@ export const QUALITY_PRESETS = {
 
 export type QualityPreset = keyof typeof QUALITY_PRESETS;
 
-/** The denoise panel's strength steps (engine/presets.ts strengthSettings; 1 is the CLI's default). */
+/** The strength steps of the denoise panel and the live preview (engine/presets.ts strengthSettings; 1 is the CLI's default). */
 export const STRENGTH_STEPS: number[] = [0, 0.25, 0.5, 0.75, 0.9, 1, 1.25, 1.5, 1.75, 2];
 
 /**
@@ -25,12 +25,6 @@ export function strengthLabel(strength: number): string {
   return `${strength.toFixed(2)} · ${effect}`;
 }
 
-/** The live preview's reduction steps: the most any bin of the speech is attenuated; null: no limit. */
-export const REDUCTION_STEPS: (number | null)[] = [6, 10, 15, 20, 25, 30, 40, null];
-
-export function reductionLabel(reductionDb: number | null): string {
-  return reductionDb === null ? 'full (adaptive floor)' : `${reductionDb} dB max`;
-}
 
 /** Where the noise model comes from. */
 export type NoiseSetting =

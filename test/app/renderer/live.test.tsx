@@ -5,6 +5,7 @@ import { LiveView, Meter } from '../../../app/renderer/components/LiveView.js';
 import { ControllerContext } from '../../../app/renderer/components/hooks.js';
 import type { Platform } from '../../../app/renderer/platform/platform.js';
 import { AppController } from '../../../app/renderer/state/controller.js';
+import { STRENGTH_STEPS, strengthLabel } from '../../../app/renderer/state/settings.js';
 import type { Player } from '../../../app/renderer/audio/player.js';
 
 afterEach(cleanup);
@@ -52,7 +53,7 @@ describe('LiveView', () => {
     expect((screen.getByRole('button', { name: /Record output/ }) as HTMLButtonElement).disabled).toBe(false);
   });
 
-  it('sends bypass and reduction to the running preview', () => {
+  it('sends bypass and strength to the running preview', () => {
     const c = controller();
     const setLive = vi.spyOn(c.livePreview, 'set');
     render(
@@ -62,8 +63,11 @@ describe('LiveView', () => {
     );
     fireEvent.click(screen.getByRole('switch'));
     expect(setLive).toHaveBeenLastCalledWith({ bypass: true });
-    fireEvent.change(screen.getByRole('slider', { name: 'Reduction' }), { target: { value: '3' } });
-    expect(setLive).toHaveBeenLastCalledWith({ reductionDb: 20 });
-    expect(c.state.live.reductionDb).toBe(20);
+    const slider = screen.getByRole('slider', { name: 'Strength' }) as HTMLInputElement;
+    expect(STRENGTH_STEPS[Number(slider.value)]).toBe(1); // the default, as in the denoise panel
+    fireEvent.change(slider, { target: { value: '2' } });
+    expect(setLive).toHaveBeenLastCalledWith({ strength: STRENGTH_STEPS[2] });
+    expect(c.state.live.strength).toBe(STRENGTH_STEPS[2]);
+    expect(screen.getByText(strengthLabel(STRENGTH_STEPS[2]))).toBeTruthy();
   });
 });

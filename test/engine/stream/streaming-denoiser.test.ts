@@ -4,6 +4,7 @@ import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { readWav } from '../../../engine/audio/wav.js';
 import { decodeDictionary } from '../../../engine/dictionary/format.js';
 import { resample } from '../../../engine/dsp/resample.js';
+import { strengthSettings } from '../../../engine/presets.js';
 import { StreamingDenoiser } from '../../../engine/stream/streaming-denoiser.js';
 import type { StreamingDenoiserOptions } from '../../../engine/stream/options.js';
 import { gaussian, maxRelError } from '../../helpers/random.js';
@@ -96,7 +97,32 @@ describe('StreamingDenoiser', () => {
     const same = new Float32Array(128);
     expect(() => d.process(same, same)).toThrow(/output must be a different array from input/);
     expect(() => d.setReductionDb(Number.NaN)).toThrow(/reductionDb must be >= 0/);
+    expect(() => d.setSpeechWeight(0)).toThrow(/speechWeight must be in \(0, 1\]; got 0/);
+    expect(() => d.setStrength(-1)).toThrow(/strength must be in \[0, 2\]; got -1/);
     expect(() => d.setDictionaries(speech, other)).toThrow(/hopSamples 256, but this run uses hopSamples 128/);
+  });
+});
+
+describe('strength', () => {
+  const rate = 16000;
+  const x = fixtureSpeechInNoise(rate);
+
+  it.each([0, 0.5, 1.5, 2])('setStrength(%s) acts as the options strengthSettings gives, once the reduction ramp and the mask history have passed', (strength) => {
+    const { reductionDb, residualDb, targetWeight } = strengthSettings(strength);
+    const set = run(x, { deviceRate: rate, speech }, 128, (d, at) => at === 0 && d.setStrength(strength)).y;
+    const built = run(x, { deviceRate: rate, speech, reductionDb, residualDb, speechWeight: targetWeight }).y;
+    const from = Math.round(0.5 * rate);
+    expect(maxRelError(set.subarray(from), built.subarray(from))).toBeLessThan(1e-6);
+  });
+
+  it('removes more at every step up: the output energy falls as the strength rises', () => {
+    const energies = [0, 0.5, 1, 1.5, 2].map((s) => {
+      const y = run(x, { deviceRate: rate, speech }, 128, (d, at) => at === 0 && d.setStrength(s)).y;
+      let e = 0;
+      for (let i = Math.round(0.5 * rate); i < y.length; i++) e += y[i] * y[i];
+      return e;
+    });
+    for (let i = 1; i < energies.length; i++) expect(energies[i]).toBeLessThan(energies[i - 1]);
   });
 });
 

@@ -126,6 +126,7 @@ describe('the quell-preview AudioWorklet bundle', () => {
     expect(await send({ type: 'init', setup: { speech: new Uint8Array([1, 2, 3]) } })).toMatchObject({ type: 'error', code: 'E_FORMAT', during: 'init' });
     expect(await send({ type: 'init', setup: { speech: speechBytes.buffer.slice(speechBytes.byteOffset, speechBytes.byteOffset + speechBytes.byteLength) } })).toMatchObject({ type: 'ready', atoms: 80 });
     expect(await send({ type: 'dictionaries', speech: new Uint8Array(40) })).toMatchObject({ type: 'error', code: 'E_FORMAT', during: 'dictionaries' });
+    expect(await send({ type: 'strength', strength: 2.5 })).toMatchObject({ type: 'error', code: 'E_PARAM', during: 'strength', message: expect.stringMatching(/strength must be in \[0, 2\]; got 2.5/) });
     const unknown = (await send({ type: 'reboot' })) as PreviewError;
     expect(unknown).toMatchObject({ type: 'error', code: 'E_PARAM' });
     expect(unknown.message).toMatch(/unknown command "reboot"/);
