@@ -94,6 +94,15 @@ describe('7. live preview', () => {
     await page.getByRole('button', { name: 'Record output' }).click();
     await page.waitForTimeout(14_000);
     const raw = readWav((await download(page, () => page.getByRole('button', { name: /Stop and save/ }).click())).bytes);
+
+    // The gentlest strength (at most 6 dB removed) leaves more of the input than the default.
+    await page.getByRole('switch').uncheck();
+    await page.getByRole('slider', { name: 'Strength' }).fill('0');
+    await expect(page.getByText(/Strength\s*0\.00 · floor 6 dB/).count()).resolves.toBe(1);
+    await page.waitForTimeout(1000);
+    await page.getByRole('button', { name: 'Record output' }).click();
+    await page.waitForTimeout(7000);
+    const gentle = readWav((await download(page, () => page.getByRole('button', { name: /Stop and save/ }).click())).bytes);
     await page.getByRole('button', { name: 'Stop' }).click();
 
     if (process.env.QUELL_E2E_KEEP) {
@@ -111,6 +120,13 @@ describe('7. live preview', () => {
     expect(Math.abs(bypassed.median - input)).toBeLessThan(2.5);
     expect(denoised.median - bypassed.median).toBeGreaterThan(2);
     expect(denoised.whole).toBeGreaterThan(bypassed.whole);
+    const level = (x: Float32Array) => 10 * Math.log10(x.reduce((e, v) => e + v * v, 0) / x.length);
+    // Over exactly one period of the looping input, so the three levels are of the same content.
+    const period = (r: { sampleRate: number }) => Math.round((clean.length / 16000) * r.sampleRate);
+    const [defaultDb, gentleDb, bypassDb] = [out, gentle, raw].map((r) => level(r.channels[0].subarray(r.sampleRate, r.sampleRate + period(r))));
+    console.log(`output level: default strength ${defaultDb.toFixed(2)} dB, strength 0 ${gentleDb.toFixed(2)} dB, bypassed ${bypassDb.toFixed(2)} dB`);
+    expect(gentleDb).toBeGreaterThan(defaultDb + 0.5);
+    expect(gentleDb).toBeLessThan(bypassDb + 0.5);
     expect(errors).toEqual([]);
     await context.close();
   });
