@@ -52,8 +52,18 @@ export async function resolveNoise(arg: string, reference: Dictionary, onProgres
   const clip = await readMono(arg, reference.sampleRate);
   const seconds = clip.samples.length / reference.sampleRate;
   if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `noise clip ${arg} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
-  return trainDictionary([{ name: clip.name, samples: clip.samples }], {
-    ...clipTrainOptions(reference, `clip ${clip.name}`, 'quell denoise --noise'),
-    onProgress,
-  });
+  return trainNoiseClip(`noise clip ${arg}`, clip.name, clip.samples, reference, 'quell denoise --noise', onProgress);
+}
+
+/**
+ * The noise dictionary of a noise-only clip (clipTrainOptions); a clip it cannot learn from (all
+ * digital silence) fails with `what` in its message, so the user knows which argument to fix.
+ */
+export function trainNoiseClip(what: string, label: string, samples: Float32Array, reference: Dictionary, createdBy: string, onProgress?: (f: number) => void): Dictionary {
+  try {
+    return trainDictionary([{ name: label, samples }], { ...clipTrainOptions(reference, `clip ${label}`, createdBy), onProgress });
+  } catch (err) {
+    if (err instanceof QuellError && err.code === 'E_PARAM') throw new QuellError('E_PARAM', `${what}: ${err.message}`);
+    throw err;
+  }
 }

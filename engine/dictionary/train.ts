@@ -107,7 +107,7 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   const plan = createStftPlan(options);
 
   const { frames: all, bins } = collectFrames(recordings, options, silenceDb);
-  if (all.length === 0) throw new QuellError('E_PARAM', 'training needs sound: every frame of the recordings is silent');
+  if (all.length === 0) throw new QuellError('E_PARAM', 'training needs sound: the recordings are digital silence');
   const atoms = perAtom === undefined ? maxAtoms : Math.max(1, Math.min(maxAtoms, Math.floor(all.length / perAtom)));
   if (all.length < atoms) {
     throw new QuellError('E_PARAM', `training needs at least ${atoms} non-silent frames for ${atoms} atoms; the recordings give ${all.length} (${((all.length * plan.hopSamples) / sampleRate).toFixed(1)} s)`);

@@ -5,9 +5,8 @@ import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
-import { trainDictionary } from '../../../engine/dictionary/train.js';
-import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
+import { defaultDictionary, resolveDictionary, resolveNoise, trainNoiseClip } from '../dictionaries.js';
 import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
 import { parseBits } from '../output.js';
 import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
@@ -139,7 +138,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `--noise-from ${noiseFrom} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
     const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
     const label = `${basename(inputs[0])} ${start}-${end} s`;
-    noise.push(trainDictionary([{ name: label, samples }], { ...clipTrainOptions(speech, label, 'quell denoise --noise-from'), onProgress: (f) => bar.update(f) }));
+    noise.push(trainNoiseClip(`--noise-from ${noiseFrom}`, label, samples, speech, 'quell denoise --noise-from', (f) => bar.update(f)));
     bar.done();
   }
   if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');

@@ -63,7 +63,14 @@ function resolveNoise(store: WorkerStore, choice: NoiseChoice, reference: Dictio
     throw new QuellError('E_PARAM', `the noise clip is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
   }
   const options = clipTrainOptions(reference, `clip ${choice.label}`, 'quell app');
-  const dict = trainDictionary([{ name: choice.label, samples }], { ...options, onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
+  let dict: Dictionary;
+  try {
+    dict = trainDictionary([{ name: choice.label, samples }], { ...options, onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
+  } catch (err) {
+    // E.g. a selection of digital silence: say which clip.
+    if (err instanceof QuellError && err.code === 'E_PARAM') throw new QuellError('E_PARAM', `the noise clip (${choice.label}): ${err.message}`);
+    throw err;
+  }
   return { noise: [dict], learned: LEARNED_ATOMS_WITH_PROFILE, clipAtoms: dict.atoms };
 }
 

@@ -46,4 +46,25 @@ describe('quell denoise --noise-from', () => {
       expect(r.stderr).toMatch(message);
     }
   });
+
+  it('names the stretch or clip that is digital silence (nothing to learn the noise from), with one line and exit 2', async () => {
+    const dir = tempDir();
+    const input = readWavFile(EXAMPLE);
+    const padded = new Float32Array(input.channels[0].length + input.sampleRate);
+    padded.set(input.channels[0], input.sampleRate); // 1 s of digital silence first
+    const silentStart = join(dir, 'silent-start.wav');
+    writeWavFile(silentStart, { sampleRate: input.sampleRate, channels: [padded] }, '32f');
+    const silentClip = join(dir, 'silence.wav');
+    writeWavFile(silentClip, { sampleRate: input.sampleRate, channels: [new Float32Array(input.sampleRate)] }, '32f');
+    const cases: [string[], RegExp][] = [
+      [[silentStart, '-o', join(dir, 'a.wav'), '--noise-from', '0-0.8'], /^quell: --noise-from 0-0\.8: .*silence/],
+      [[EXAMPLE, '-o', join(dir, 'b.wav'), '--noise', silentClip], /^quell: noise clip .*silence\.wav: .*silence/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await quell('denoise', ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { byteDifference } from '../../helpers/bytes.js';
 import { readWav } from '../../../engine/audio/wav.js';
 import { decodeDictionary } from '../../../engine/dictionary/format.js';
 import type { AudioData } from '../../../engine/audio/audio-data.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH } from '../../../engine/presets.js';
+import { CLIP_ATOMS, DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH } from '../../../engine/presets.js';
 import * as jobs from '../../../app/renderer/workers/jobs.js';
 import { WorkerStore } from '../../../app/renderer/workers/worker-store.js';
 import { quell, tempDir } from '../../helpers/cli.js';
@@ -73,7 +73,7 @@ describe('engine worker jobs', () => {
       { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' }, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5 },
       c.out,
     );
-    expect(stats.clipAtoms).toBe(32);
+    expect(stats.clipAtoms).toBe(CLIP_ATOMS);
     expect(c.stages).toContain('learning the noise');
     expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--noise', join(EXAMPLES, 'noise-clip.wav')))).toBe('identical');
   });
@@ -83,6 +83,14 @@ describe('engine worker jobs', () => {
     expect(() =>
       jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'orig', startSample: 0, endSample: 3200, label: 'sel' }, strength: DEFAULT_STRENGTH, iterations: 5, sparsity: 0.5 }, collector().out),
     ).toThrow(/the noise clip is 0\.20 s long; give at least 0\.25 s/);
+  });
+
+  it('names the clip when it is digital silence', () => {
+    const store = storeWithExample();
+    store.setTrack('quiet', { sampleRate: 16000, channels: [new Float32Array(16000)] });
+    expect(() =>
+      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'quiet', startSample: 0, endSample: 16000, label: 'room tone' }, strength: DEFAULT_STRENGTH, iterations: 5, sparsity: 0.5 }, collector().out),
+    ).toThrow(/the noise clip \(room tone\): training needs sound: the recordings are digital silence/);
   });
 
   it('separates into sources that add up to the input', () => {

@@ -41,6 +41,6 @@ describe('trainDictionary', () => {
   });
 
   it('says so when every frame is silent', () => {
-    expect(() => trainDictionary([{ name: 'silence', samples: new Float32Array(RATE) }], { kind: 'noise', atoms: 8, minFramesPerAtom: 2 })).toThrow(/every frame of the recordings is silent/);
+    expect(() => trainDictionary([{ name: 'silence', samples: new Float32Array(RATE) }], { kind: 'noise', atoms: 8, minFramesPerAtom: 2 })).toThrow(/training needs sound: the recordings are digital silence/);
   });
 });
