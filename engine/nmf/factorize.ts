@@ -232,14 +232,30 @@ function power(x: number, p: number): number {
  * then atoms are renormalised to unit L2 norm. Atoms below `from` stay fixed.
  */
 export function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Array, frames: number, beta: number, sparsity: Float32Array, from: number, gamma: number, focus: number, fresh: boolean): void {
-  const { atoms, bins, Wt, colSum } = ws;
+  const { atoms, bins } = ws;
   const free = atoms - from;
-  const fb = { H: ws.freeH, num: ws.freeNum, den: ws.freeDen };
+  // Each hot loop in a function of its own: V8 then optimises each whole, instead of one loop of a
+  // long function and deoptimising at the next (a block's first call ran the rest interpreted).
+  focusedActivations(H, ws.colSum, frames, atoms, from, focus, ws.freeH);
+  if (fresh) modelAndRatios(ws, V, H, frames, beta);
+  ws.kernels.gemmAtB(ws.freeH, ws.R, frames, free, bins, ws.freeNum);
+  if (beta === 1) columnSumsAsRows(ws.freeH, frames, free, bins, ws.freeDen);
+  else ws.kernels.gemmAtB(ws.freeH, ws.D, frames, free, bins, ws.freeDen);
+  normalisedAtomsStep(ws.Wt, ws.freeNum, ws.freeDen, from, free, bins, gamma);
+  ws.refreshDerived(from);
+  for (let k = from; k < atoms; k++) ws.klDen[k] = ws.colSum[k] + sparsity[k];
+}
+
+/**
+ * The learned atoms' activations (atoms >= from), each frame's weighted by the learned atoms' share
+ * of its modelled magnitude (sum_f (W H)[t,f] split by atom) to the power `focus` (0: weight 1).
+ */
+function focusedActivations(H: Float32Array, colSum: Float32Array, frames: number, atoms: number, from: number, focus: number, out: Float32Array): void {
+  const free = atoms - from;
   for (let t = 0; t < frames; t++) {
     const row = t * atoms;
     let weight = 1;
     if (focus > 0) {
-      // Share of the frame's modelled magnitude due to the learned atoms: sum_f (W H)[t,f] split by atom.
       let fixed = 0;
       let mine = 0;
       for (let k = 0; k < from; k++) fixed += H[row + k] * colSum[k];
@@ -247,32 +263,34 @@ export function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Arr
       const all = fixed + mine;
       weight = all > 0 ? power(mine / all, focus) : 0;
     }
-    for (let j = 0; j < free; j++) fb.H[t * free + j] = H[row + from + j] * weight;
+    for (let j = 0; j < free; j++) out[t * free + j] = H[row + from + j] * weight;
   }
-  if (fresh) modelAndRatios(ws, V, H, frames, beta);
-  ws.kernels.gemmAtB(fb.H, ws.R, frames, free, bins, fb.num);
-  if (beta === 1) {
-    for (let j = 0; j < free; j++) {
-      let s = 0;
-      for (let t = 0; t < frames; t++) s += fb.H[t * free + j];
-      fb.den.fill(s, j * bins, (j + 1) * bins);
-    }
-  } else {
-    ws.kernels.gemmAtB(fb.H, ws.D, frames, free, bins, fb.den);
+}
+
+/** den row j (bins long) filled with the sum over frames of column j of A (frames x free): the KL denominator H^T 1. */
+function columnSumsAsRows(A: Float32Array, frames: number, free: number, bins: number, den: Float32Array): void {
+  for (let j = 0; j < free; j++) {
+    let s = 0;
+    for (let t = 0; t < frames; t++) s += A[t * free + j];
+    den.fill(s, j * bins, (j + 1) * bins);
   }
+}
+
+/** The normalisation-aware multiplicative step on atoms from..from+free of Wt, then unit L2 norm (floored). */
+function normalisedAtomsStep(Wt: Float32Array, num: Float32Array, den: Float32Array, from: number, free: number, bins: number, gamma: number): void {
   for (let j = 0; j < free; j++) {
     const w0 = (from + j) * bins;
     const r0 = j * bins;
     let wDen = 0;
     let wNum = 0;
     for (let f = 0; f < bins; f++) {
-      wDen += Wt[w0 + f] * fb.den[r0 + f];
-      wNum += Wt[w0 + f] * fb.num[r0 + f];
+      wDen += Wt[w0 + f] * den[r0 + f];
+      wNum += Wt[w0 + f] * num[r0 + f];
     }
     let norm = 0;
     for (let f = 0; f < bins; f++) {
       const w = Wt[w0 + f];
-      let ratio = (fb.num[r0 + f] + w * wDen) / (fb.den[r0 + f] + w * wNum + EPS);
+      let ratio = (num[r0 + f] + w * wDen) / (den[r0 + f] + w * wNum + EPS);
       if (gamma !== 1) ratio = Math.pow(ratio, gamma);
       const v = w * ratio;
       Wt[w0 + f] = v;
@@ -284,8 +302,6 @@ export function updateFreeAtoms(ws: NmfWorkspace, V: Float32Array, H: Float32Arr
       Wt[w0 + f] = v > FACTOR_FLOOR ? v : FACTOR_FLOOR;
     }
   }
-  ws.refreshDerived(from);
-  for (let k = from; k < atoms; k++) ws.klDen[k] = ws.colSum[k] + sparsity[k];
 }
 
 /**

@@ -126,24 +126,14 @@ export class BlockSolver {
     const n = frames * bins;
 
     // Magnitudes relative to the block's mean: sparsity means the same at any recording level.
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += job.V[i];
-    const scale = 1 / Math.max(sum / n, 1e-12);
     const V = ws.V;
-    for (let i = 0; i < n; i++) V[i] = job.V[i] * scale;
-    if (model.beta < 1) for (let i = 0; i < n; i++) V[i] = Math.max(V[i], 1e-9);
+    scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
     const stride = Math.min(settings.solveStride, frames);
     const solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
 
     if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
 
-    // Flat start: every atom explains an equal share of its frame's total magnitude.
-    const H = ws.H;
-    for (let t = 0; t < solved; t++) {
-      let e = 0;
-      for (let f = 0; f < bins; f++) e += V[t * bins + f];
-      for (let k = 0; k < atoms; k++) H[t * atoms + k] = Math.max(e / (atoms * ws.colSum[k]), FACTOR_FLOOR);
-    }
+    flatStart(V, ws.H, ws.colSum, solved, bins, atoms);
 
     const result = factorize(ws, solved, {
       beta: model.beta,
@@ -215,12 +205,7 @@ export class BlockSolver {
     const { sourceH, sourceWt } = this;
     for (let j = 0; j < sources; j++) {
       // Pack source j's atoms (a fixed and a learned range) and activations, then one product.
-      let n = 0;
-      for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) sourceWt.set(Wt.subarray(k * bins, (k + 1) * bins), n++ * bins);
-      for (let t = 0; t < frames; t++) {
-        let m = t * n;
-        for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) sourceH[m++] = H[t * atoms + k];
-      }
+      const n = packSource(j, sourceOf, Wt, H, frames, atoms, bins, sourceWt, sourceH);
       ws.kernels.gemm(sourceH, sourceWt, frames, n, bins, S.subarray(j * plane, (j + 1) * plane));
     }
     if (settings.leakQuantile > 0 && settings.target >= 0 && sources > 1) this.moveStationaryLeak(frames);
@@ -231,13 +216,8 @@ export class BlockSolver {
     softMasks(S, sources, frames, bins, settings.maskPower, settings.target, this.blockFloor(frames), settings.targetWeight);
     if (settings.smoothFrames > 0 || settings.smoothBins > 0) {
       // Smoothing is linear with weights summing to one: the last mask is one minus the others'.
-      const last = (sources - 1) * plane;
       for (let j = 0; j < sources - 1; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
-      for (let i = 0; i < plane; i++) {
-        let rest = 1;
-        for (let j = 0; j < sources - 1; j++) rest -= S[j * plane + i];
-        S[last + i] = rest > 0 ? rest : 0;
-      }
+      lastAsRest(S, sources, plane);
     }
     // Keep the core frames only, packed source by source (moving forward, so nothing is overwritten early).
     const core = coreFrames * bins;
@@ -347,27 +327,75 @@ export class BlockSolver {
     const V = ws.V;
     const order = this.order.subarray(0, frames);
     const energy = this.energy;
-    for (let t = 0; t < frames; t++) {
-      let e = 0;
-      for (let f = 0; f < bins; f++) e += V[t * bins + f];
-      energy[t] = e;
-      order[t] = t;
-    }
+    frameSums(V, frames, bins, energy);
+    for (let t = 0; t < frames; t++) order[t] = t;
     order.sort((a, b) => energy[a] - energy[b] || a - b);
     const learned = atoms - fixedAtoms;
     for (let j = 0; j < learned; j++) {
       const t = order[Math.min(frames - 1, Math.floor((j / learned) * QUIET_FRACTION * frames))];
-      const k = fixedAtoms + j;
-      let norm = 0;
-      for (let f = 0; f < bins; f++) {
-        const w = V[t * bins + f] + 1e-3; // a floor so no bin starts at zero (MU would keep it there)
-        ws.Wt[k * bins + f] = w;
-        norm += w * w;
-      }
-      const inv = 1 / Math.sqrt(norm);
-      for (let f = 0; f < bins; f++) ws.Wt[k * bins + f] *= inv;
+      unitAtomFromFrame(V, t, ws.Wt, fixedAtoms + j, bins);
     }
     ws.refreshDerived(fixedAtoms);
   }
 }
 
+
+/** dst = src / mean(src) over n values (at least `floor` each: IS-like betas need V > 0). */
+function scaleToUnitMean(src: Float32Array, n: number, dst: Float32Array, floor: number): void {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += src[i];
+  const scale = 1 / Math.max(sum / n, 1e-12);
+  for (let i = 0; i < n; i++) dst[i] = src[i] * scale;
+  if (floor > 0) for (let i = 0; i < n; i++) dst[i] = Math.max(dst[i], floor);
+}
+
+/** Flat start: every atom explains an equal share of its frame's total magnitude. */
+function flatStart(V: Float32Array, H: Float32Array, colSum: Float32Array, frames: number, bins: number, atoms: number): void {
+  for (let t = 0; t < frames; t++) {
+    let e = 0;
+    for (let f = 0; f < bins; f++) e += V[t * bins + f];
+    for (let k = 0; k < atoms; k++) H[t * atoms + k] = Math.max(e / (atoms * colSum[k]), FACTOR_FLOOR);
+  }
+}
+
+/** Source j's atoms (rows of Wt) and their activations (columns of H), packed into wOut / hOut; returns how many. */
+function packSource(j: number, sourceOf: ArrayLike<number>, Wt: Float32Array, H: Float32Array, frames: number, atoms: number, bins: number, wOut: Float32Array, hOut: Float32Array): number {
+  let n = 0;
+  for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) wOut.set(Wt.subarray(k * bins, (k + 1) * bins), n++ * bins);
+  for (let t = 0; t < frames; t++) {
+    let m = t * n;
+    for (let k = 0; k < atoms; k++) if (sourceOf[k] === j) hOut[m++] = H[t * atoms + k];
+  }
+  return n;
+}
+
+/** The last source's mask as one minus the others' (clamped at 0), so the masks sum to one. */
+function lastAsRest(S: Float32Array, sources: number, plane: number): void {
+  const last = (sources - 1) * plane;
+  for (let i = 0; i < plane; i++) {
+    let rest = 1;
+    for (let j = 0; j < sources - 1; j++) rest -= S[j * plane + i];
+    S[last + i] = rest > 0 ? rest : 0;
+  }
+}
+
+/** out[t] = sum over bins of frame t of V (frames x bins). */
+function frameSums(V: Float32Array, frames: number, bins: number, out: Float32Array): void {
+  for (let t = 0; t < frames; t++) {
+    let e = 0;
+    for (let f = 0; f < bins; f++) e += V[t * bins + f];
+    out[t] = e;
+  }
+}
+
+/** Atom k of Wt set to frame t of V plus a floor (so no bin starts at zero: MU would keep it there), at unit L2 norm. */
+function unitAtomFromFrame(V: Float32Array, t: number, Wt: Float32Array, k: number, bins: number): void {
+  let norm = 0;
+  for (let f = 0; f < bins; f++) {
+    const w = V[t * bins + f] + 1e-3;
+    Wt[k * bins + f] = w;
+    norm += w * w;
+  }
+  const inv = 1 / Math.sqrt(norm);
+  for (let f = 0; f < bins; f++) Wt[k * bins + f] *= inv;
+}
