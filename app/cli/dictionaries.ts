@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Dictionary } from '../../engine/dictionary/dictionary.js';
-import { trainDictionary } from '../../engine/dictionary/train.js';
+import { trainNoiseClip } from '../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../engine/errors.js';
-import { clipTrainOptions, MIN_CLIP_SECONDS } from '../../engine/presets.js';
 import { readDictionaryFile } from '../../engine/node/dictionary-file.js';
 import { bundledDictionaryPath, readManifest } from './bundled.js';
 import { readMono } from './inputs.js';
@@ -50,20 +49,5 @@ export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dicti
 export async function resolveNoise(arg: string, reference: Dictionary, onProgress?: (f: number) => void): Promise<Dictionary> {
   if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) return resolveDictionary(arg, 'noise');
   const clip = await readMono(arg, reference.sampleRate);
-  const seconds = clip.samples.length / reference.sampleRate;
-  if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `noise clip ${arg} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
-  return trainNoiseClip(`noise clip ${arg}`, clip.name, clip.samples, reference, 'quell denoise --noise', onProgress);
-}
-
-/**
- * The noise dictionary of a noise-only clip (clipTrainOptions); a clip it cannot learn from (all
- * digital silence) fails with `what` in its message, so the user knows which argument to fix.
- */
-export function trainNoiseClip(what: string, label: string, samples: Float32Array, reference: Dictionary, createdBy: string, onProgress?: (f: number) => void): Dictionary {
-  try {
-    return trainDictionary([{ name: label, samples }], { ...clipTrainOptions(reference, `clip ${label}`, createdBy), onProgress });
-  } catch (err) {
-    if (err instanceof QuellError && err.code === 'E_PARAM') throw new QuellError('E_PARAM', `${what}: ${err.message}`);
-    throw err;
-  }
+  return trainNoiseClip(clip.samples, reference, { what: `noise clip ${arg}`, label: clip.name, createdBy: 'quell denoise --noise', onProgress });
 }

@@ -5,8 +5,9 @@ import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
-import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
-import { defaultDictionary, resolveDictionary, resolveNoise, trainNoiseClip } from '../dictionaries.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
+import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
 import { parseBits } from '../output.js';
 import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
@@ -134,11 +135,9 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   if (noiseRange) {
     const [start, end] = noiseRange;
     const samples = await readMonoStretch(inputs[0], start, end, speech.sampleRate);
-    const seconds = samples.length / speech.sampleRate;
-    if (seconds < MIN_CLIP_SECONDS) throw new QuellError('E_PARAM', `--noise-from ${noiseFrom} is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
     const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
     const label = `${basename(inputs[0])} ${start}-${end} s`;
-    noise.push(trainNoiseClip(`--noise-from ${noiseFrom}`, label, samples, speech, 'quell denoise --noise-from', (f) => bar.update(f)));
+    noise.push(trainNoiseClip(samples, speech, { what: `--noise-from ${noiseFrom}`, label, createdBy: 'quell denoise --noise-from', onProgress: (f) => bar.update(f) }));
     bar.done();
   }
   if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');

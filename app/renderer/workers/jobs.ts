@@ -6,7 +6,8 @@ import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/f
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { resample } from '../../../engine/dsp/resample.js';
 import { QuellError } from '../../../engine/errors.js';
-import { clipTrainOptions, LEARNED_ATOMS_WITH_PROFILE, MIN_CLIP_SECONDS, strengthSettings } from '../../../engine/presets.js';
+import { LEARNED_ATOMS_WITH_PROFILE, strengthSettings } from '../../../engine/presets.js';
+import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { denoiseAudio, separateAudio } from '../../../engine/separate/separate.js';
 import { analyzeAudio } from './analysis.js';
 import type { DenoiseJob, DictionarySummary, NoiseChoice, RunStats, SeparateJob, TrackShape, TrainJob } from './engine-api.js';
@@ -58,19 +59,7 @@ function resolveNoise(store: WorkerStore, choice: NoiseChoice, reference: Dictio
   if (choice.mode === 'auto') return { noise: [], learned: choice.atoms };
   if (choice.mode === 'dictionaries') return { noise: choice.ids.map((id) => store.dictionary(id)), learned: LEARNED_ATOMS_WITH_PROFILE };
   const samples = monoExcerpt(store.track(choice.track), choice.startSample, choice.endSample, reference.sampleRate);
-  const seconds = samples.length / reference.sampleRate;
-  if (seconds < MIN_CLIP_SECONDS) {
-    throw new QuellError('E_PARAM', `the noise clip is ${seconds.toFixed(2)} s long; give at least ${MIN_CLIP_SECONDS} s of noise`);
-  }
-  const options = clipTrainOptions(reference, `clip ${choice.label}`, 'quell app');
-  let dict: Dictionary;
-  try {
-    dict = trainDictionary([{ name: choice.label, samples }], { ...options, onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
-  } catch (err) {
-    // E.g. a selection of digital silence: say which clip.
-    if (err instanceof QuellError && err.code === 'E_PARAM') throw new QuellError('E_PARAM', `the noise clip (${choice.label}): ${err.message}`);
-    throw err;
-  }
+  const dict = trainNoiseClip(samples, reference, { what: `the noise clip (${choice.label})`, label: choice.label, createdBy: 'quell app', onProgress: (f, obj) => out.progress('learning the noise', f, obj) });
   return { noise: [dict], learned: LEARNED_ATOMS_WITH_PROFILE, clipAtoms: dict.atoms };
 }
 

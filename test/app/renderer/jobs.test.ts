@@ -82,7 +82,7 @@ describe('engine worker jobs', () => {
     const store = storeWithExample();
     expect(() =>
       jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'clip', track: 'orig', startSample: 0, endSample: 3200, label: 'sel' }, strength: DEFAULT_STRENGTH, iterations: 5, sparsity: 0.5 }, collector().out),
-    ).toThrow(/the noise clip is 0\.20 s long; give at least 0\.25 s/);
+    ).toThrow(/the noise clip \(sel\) is 0\.20 s long; give at least 0\.25 s/);
   });
 
   it('names the clip when it is digital silence', () => {
