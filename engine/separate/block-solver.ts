@@ -132,7 +132,6 @@ export class BlockSolver {
     const solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
 
     if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
-
     flatStart(V, ws.H, ws.colSum, solved, bins, atoms);
 
     const result = factorize(ws, solved, {
@@ -339,7 +338,6 @@ export class BlockSolver {
   }
 }
 
-
 /** dst = src / mean(src) over n values (at least `floor` each: IS-like betas need V > 0). */
 function scaleToUnitMean(src: Float32Array, n: number, dst: Float32Array, floor: number): void {
   let sum = 0;
@@ -349,7 +347,7 @@ function scaleToUnitMean(src: Float32Array, n: number, dst: Float32Array, floor:
   if (floor > 0) for (let i = 0; i < n; i++) dst[i] = Math.max(dst[i], floor);
 }
 
-/** Flat start: every atom explains an equal share of its frame's total magnitude. */
+/** Flat start: every atom explains an equal share of its frame's total magnitude (summed in doubles). */
 function flatStart(V: Float32Array, H: Float32Array, colSum: Float32Array, frames: number, bins: number, atoms: number): void {
   for (let t = 0; t < frames; t++) {
     let e = 0;
