@@ -6,6 +6,8 @@ import type { SeparationModel } from './model.js';
 
 /** Learned atoms start from frames within the quietest this fraction of a block. */
 const QUIET_FRACTION = 0.3;
+/** Bins whose columns are gathered in one pass over the frames (rows are bins long: a column read alone misses the cache at every frame). */
+const LEAK_BIN_GROUP = 16;
 
 /** Output frames per tile of the time smoothing, done as a small matrix product per tile. */
 const SMOOTH_TILE = 32;
@@ -87,6 +89,8 @@ export class BlockSolver {
   private readonly sparsity: Float32Array;
   private readonly energy: Float32Array;
   private readonly order: Uint32Array;
+  private readonly leakColumns: Float32Array[]; // LEAK_BIN_GROUP columns (maxFrames each) of the target's estimate
+  private readonly leaks: Float64Array; // per bin
   /** A copy of the rows being smoothed, and one tile's weights (SMOOTH_TILE x tile + 2 half-width): kernel memory. */
   private readonly smoothScratch: Float32Array;
   private readonly smoothTile: Float32Array;
@@ -113,6 +117,8 @@ export class BlockSolver {
     this.sparsity = model.sparsity;
     this.energy = new Float32Array(maxFrames);
     this.order = new Uint32Array(maxFrames);
+    this.leakColumns = Array.from({ length: LEAK_BIN_GROUP }, () => new Float32Array(maxFrames));
+    this.leaks = new Float64Array(model.bins);
     this.smoothScratch = this.ws.kernels.alloc(maxFrames * model.bins);
     this.smoothTile = this.ws.kernels.alloc(tileFloats);
     this.smoothWeights = new Float64Array(2 * this.maxSmooth + 1);
@@ -292,26 +298,12 @@ export class BlockSolver {
   private moveStationaryLeak(frames: number): void {
     const { model, settings, S } = this;
     const { bins } = model;
-    const sources = model.sources.length;
     const plane = frames * bins;
     const target = settings.target;
-    const column = this.energy; // scratch, maxFrames long
-    for (let f = 0; f < bins; f++) {
-      for (let t = 0; t < frames; t++) column[t] = S[target * plane + t * bins + f];
-      const leak = settings.leakScale * selectKth(column, frames, Math.floor(settings.leakQuantile * (frames - 1)));
-      if (!(leak > 0)) continue;
-      for (let t = 0; t < frames; t++) {
-        const i = t * bins + f;
-        const moved = Math.min(S[target * plane + i], leak);
-        S[target * plane + i] -= moved;
-        let others = 0;
-        for (let j = 0; j < sources; j++) if (j !== target) others += S[j * plane + i];
-        for (let j = 0; j < sources; j++) {
-          if (j === target) continue;
-          S[j * plane + i] += others > 0 ? (moved * S[j * plane + i]) / others : moved / (sources - 1);
-        }
-      }
-    }
+    const k = Math.floor(settings.leakQuantile * (frames - 1));
+    binQuantiles(S.subarray(target * plane, (target + 1) * plane), frames, bins, k, this.leakColumns, this.leaks);
+    for (let f = 0; f < bins; f++) this.leaks[f] *= settings.leakScale;
+    moveLeaks(S, model.sources.length, target, frames, bins, this.leaks);
   }
 
   /**
@@ -396,4 +388,36 @@ function unitAtomFromFrame(V: Float32Array, t: number, Wt: Float32Array, k: numb
   }
   const inv = 1 / Math.sqrt(norm);
   for (let f = 0; f < bins; f++) Wt[k * bins + f] *= inv;
+}
+
+/** out[f] = the k-th smallest over the frames of bin f of M (frames x bins), columns gathered LEAK_BIN_GROUP at a time into `columns`. */
+function binQuantiles(M: Float32Array, frames: number, bins: number, k: number, columns: Float32Array[], out: Float64Array): void {
+  for (let f0 = 0; f0 < bins; f0 += LEAK_BIN_GROUP) {
+    const g = Math.min(LEAK_BIN_GROUP, bins - f0);
+    for (let t = 0; t < frames; t++) {
+      const row = t * bins + f0;
+      for (let u = 0; u < g; u++) columns[u][t] = M[row + u];
+    }
+    for (let u = 0; u < g; u++) out[f0 + u] = selectKth(columns[u], frames, k);
+  }
+}
+
+/** Moves min(target, leak[f]) of every bin from the target source's estimate to the others, shared by their size (evenly where they are zero). */
+function moveLeaks(S: Float32Array, sources: number, target: number, frames: number, bins: number, leaks: Float64Array): void {
+  const plane = frames * bins;
+  for (let t = 0; t < frames; t++) {
+    for (let f = 0; f < bins; f++) {
+      const leak = leaks[f];
+      if (!(leak > 0)) continue;
+      const i = t * bins + f;
+      const moved = Math.min(S[target * plane + i], leak);
+      S[target * plane + i] -= moved;
+      let others = 0;
+      for (let j = 0; j < sources; j++) if (j !== target) others += S[j * plane + i];
+      for (let j = 0; j < sources; j++) {
+        if (j === target) continue;
+        S[j * plane + i] += others > 0 ? (moved * S[j * plane + i]) / others : moved / (sources - 1);
+      }
+    }
+  }
 }
