@@ -1,9 +1,9 @@
 import { useRef } from 'react';
-import { DEFAULT_STRENGTH } from '../../../engine/presets.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
 import type { TimeRange } from '../audio/player.js';
-import { QUALITY_PRESETS, STRENGTH_STEPS, strengthLabel, type DenoiseSettings, type QualityPreset } from '../state/settings.js';
+import { QUALITY_PRESETS, type DenoiseSettings, type QualityPreset } from '../state/settings.js';
 import { DictionaryOptions } from './DictionarySelect.js';
+import { StrengthSlider } from './StrengthSlider.js';
 
 export interface DenoisePanelProps {
   settings: DenoiseSettings;
@@ -42,7 +42,6 @@ export function QualityPicker({ value, onChange }: { value: QualityPreset; onCha
 /** The denoising settings: speech dictionary, noise model, strength, quality; and the Run button. */
 export function DenoisePanel({ settings, library, selection, canRun, hasTakes, onChange, onNoiseFile, onRun }: DenoisePanelProps) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const strengthIndex = STRENGTH_STEPS.indexOf(settings.strength);
   const chooseNoise = (value: string) => {
     if (value === 'auto') onChange({ noise: { mode: 'auto' } });
     else if (value.startsWith('dict:')) onChange({ noise: { mode: 'dictionary', id: value.slice(5) } });
@@ -102,25 +101,7 @@ export function DenoisePanel({ settings, library, selection, canRun, hasTakes, o
         </div>
       )}
       {noise.mode === 'auto' && <div className="hint">No noise sample needed: {settings.learnedAtoms} noise atoms are fitted to each 8 s of the recording.</div>}
-      <label className="field">
-        <span>
-          Strength <span className="value num">{strengthLabel(settings.strength)}</span>
-        </span>
-        <input
-          type="range"
-          aria-label="Strength"
-          min={0}
-          max={STRENGTH_STEPS.length - 1}
-          step={1}
-          value={strengthIndex < 0 ? STRENGTH_STEPS.indexOf(DEFAULT_STRENGTH) : strengthIndex}
-          onChange={(e) => onChange({ strength: STRENGTH_STEPS[Number(e.target.value)] })}
-        />
-        <span className="scale-labels">
-          <span>gentle</span>
-          <span>default</span>
-          <span>strong</span>
-        </span>
-      </label>
+      <StrengthSlider strength={settings.strength} onChange={(strength) => onChange({ strength })} />
       <div className="field">
         <span>Quality</span>
         <QualityPicker value={settings.quality} onChange={(quality) => onChange({ quality })} />

@@ -1,8 +1,7 @@
 import type { LiveState } from '../state/app-state.js';
-import { DEFAULT_STRENGTH } from '../../../engine/presets.js';
-import { STRENGTH_STEPS, strengthLabel } from '../state/settings.js';
 import { formatTime } from '../view/time-format.js';
 import { DictionaryOptions } from './DictionarySelect.js';
+import { StrengthSlider } from './StrengthSlider.js';
 import { useController, useSelector } from './hooks.js';
 import { HeadphonesIcon, MicIcon } from './icons.js';
 
@@ -47,7 +46,6 @@ export function LiveView() {
   const library = useSelector((s) => s.library);
   const running = live.status === 'running';
   const st = live.stats;
-  const strengthIndex = STRENGTH_STEPS.indexOf(live.strength);
   return (
     <div className="workspace live" data-testid="live-view">
       <main className="editor padded">
@@ -127,25 +125,7 @@ export function LiveView() {
               <input type="checkbox" role="switch" checked={live.bypass} onChange={(e) => controller.livePreview.set({ bypass: e.target.checked })} />
               <span>Bypass (hear the microphone as it is)</span>
             </label>
-            <label className="field">
-              <span>
-                Strength <span className="value num">{strengthLabel(live.strength)}</span>
-              </span>
-              <input
-                type="range"
-                aria-label="Strength"
-                min={0}
-                max={STRENGTH_STEPS.length - 1}
-                step={1}
-                value={strengthIndex < 0 ? STRENGTH_STEPS.indexOf(DEFAULT_STRENGTH) : strengthIndex}
-                onChange={(e) => controller.livePreview.set({ strength: STRENGTH_STEPS[Number(e.target.value)] })}
-              />
-              <span className="scale-labels">
-                <span>gentle</span>
-                <span>default</span>
-                <span>strong</span>
-              </span>
-            </label>
+            <StrengthSlider strength={live.strength} onChange={(strength) => controller.livePreview.set({ strength })} />
           </div>
         </section>
         <section className="panel">
