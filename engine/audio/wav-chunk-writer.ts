@@ -1,5 +1,5 @@
 import { check, QuellError } from '../errors.js';
-import { createRandom } from '../util/random.js';
+import { TpdfDither } from './dither.js';
 import { encodePcm } from './pcm-codec.js';
 import { checkOutputFormat, type OutputBits } from './wav.js';
 import { buildWavHeader } from './wavefile.js';
@@ -43,7 +43,7 @@ export class WavChunkWriter {
   private readonly bytesPerSample: number;
   private readonly gain: number;
   private readonly dither: boolean;
-  private readonly random: () => number;
+  private readonly source: TpdfDither;
   private readonly reserved: boolean;
   private readonly riffLimit: number;
   private readonly factAt: number; // offset of the fact chunk's sample count, or -1
@@ -61,7 +61,7 @@ export class WavChunkWriter {
     this.gain = options.gain ?? 1;
     check(Number.isFinite(this.gain) && this.gain > 0, `gain must be a positive number; got ${this.gain}`);
     this.dither = options.dither ?? bits === 16;
-    this.random = createRandom(seed);
+    this.source = new TpdfDither(seed);
     this.riffLimit = options.riffLimit ?? 0xffffffff;
     const expected = options.expectedFrames;
     const bitDepth = bits === '32f' ? '32f' : bits === 16 ? '16' : '24';
@@ -117,7 +117,7 @@ export class WavChunkWriter {
       });
     }
     const bytes = new Uint8Array(count * this.channels * this.bytesPerSample);
-    encodePcm(input, { bits: this.bits, dither: this.dither, seed: 0, random: this.random }, bytes);
+    encodePcm(input, { bits: this.bits, dither: this.dither, seed: 0, source: this.source }, bytes);
     this.frames += count;
     return bytes;
   }

@@ -23,6 +23,12 @@ export class IstftSynthesizer {
   private readonly frameBuf: Float32Array;
   private readonly out: Float32Array;
   private readonly squared: Float32Array;
+  // steady[i]: the weight of ring offset i once every frame covering it has been added (frames
+  // since the last end() >= ripe); summed oldest frame first in float32, as the ring sums it, so
+  // using it instead of the ring changes no bit. From then on the weight ring is left alone: a
+  // quarter of the work of a frame that was inverse-transformed elsewhere (addFrames).
+  private readonly steady: Float32Array;
+  private readonly ripe: number;
   private head = 0;
   private skip: number;
   private frames = 0;
@@ -36,6 +42,12 @@ export class IstftSynthesizer {
     this.out = new Float32Array(plan.nFft);
     this.squared = plan.window.map((w) => w * w);
     this.skip = plan.nFft / 2;
+    const { nFft, hopSamples: hop } = plan;
+    this.ripe = Math.ceil(nFft / hop);
+    this.steady = new Float32Array(nFft);
+    for (let i = 0; i < nFft; i++) {
+      for (let j = Math.floor((nFft - 1 - i) / hop); j >= 0; j--) this.steady[i] += this.squared[i + j * hop];
+    }
   }
 
   /** Adds one frame (bins 0..nFft/2) and emits the hop of samples it completes. */
@@ -74,36 +86,44 @@ export class IstftSynthesizer {
 
   /** A frame's squared window into the weight ring (at the head, wrapping once); emits its hop. */
   private closeFrame(hop: number): void {
+    this.frames++;
+    if (this.frames >= this.ripe) return this.emit(hop, 0);
     const { den, squared, head } = this;
     const first = squared.length - head;
     for (let i = 0; i < first; i++) den[head + i] += squared[i];
     for (let i = first; i < squared.length; i++) den[i - first] += squared[i];
-    this.frames++;
-    this.emit(hop);
+    this.emit(hop, -1);
   }
 
   /** Emits the tail still held in the overlap buffer (no more frames will come). */
   end(): void {
     if (this.frames === 0) return;
-    this.emit(this.plan.nFft - this.plan.hopSamples);
+    const { nFft, hopSamples: hop } = this.plan;
+    // The tail is what the last frames cover beyond their first hop: steady offsets from hop on.
+    this.emit(nFft - hop, this.frames >= this.ripe ? hop : -1);
     this.num.fill(0);
     this.den.fill(0);
     this.head = 0;
+    this.frames = 0;
   }
 
-  /** Emits `count` samples from the head of the ring and clears their slots for the next frames. */
-  private emit(count: number): void {
-    const { num, den, out } = this;
+  /**
+   * Emits `count` samples from the head of the ring and clears their slots for the next frames.
+   * Their weights: steady[steadyFrom + i], or the weight ring where steadyFrom is -1.
+   */
+  private emit(count: number, steadyFrom: number): void {
+    const { num, den, out, steady } = this;
     const size = num.length;
     let n = 0;
     let at = this.head;
     for (let i = 0; i < count; i++) {
+      const weight = steadyFrom < 0 ? den[at] : steady[steadyFrom + i];
       if (this.skip > 0) {
         this.skip--;
       } else {
         // A sample no window covered (impossible for hop <= nFft/2 with the tails of Hann-family
         // windows, but cheap to guard) stays silent rather than NaN.
-        out[n++] = den[at] > 1e-8 ? num[at] / den[at] : 0;
+        out[n++] = weight > 1e-8 ? num[at] / weight : 0;
       }
       num[at] = 0;
       den[at] = 0;
