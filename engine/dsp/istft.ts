@@ -26,7 +26,7 @@ export class IstftSynthesizer {
   // steady[i]: the weight of ring offset i once every frame covering it has been added (frames
   // since the last end() >= ripe); summed oldest frame first in float32, as the ring sums it, so
   // using it instead of the ring changes no bit. From then on the weight ring is left alone: a
-  // quarter of the work of a frame that was inverse-transformed elsewhere (addFrames).
+  // frame that was inverse-transformed elsewhere (addFrames) costs hop additions instead of nFft + hop.
   private readonly steady: Float32Array;
   private readonly ripe: number;
   private head = 0;
