@@ -140,7 +140,7 @@ function ccd(sweeps: number): Float32Array {
 function timed(run: () => Float32Array): { H: Float32Array; ms: number } {
   run(); // warm-up: V8 and the kernels tier up on the same work
   let best = Infinity;
-  let H = new Float32Array(0);
+  let H: Float32Array = new Float32Array(0);
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
     H = run();
