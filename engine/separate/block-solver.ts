@@ -53,6 +53,11 @@ export interface SolveSettings {
   overRelax: number;
   /** Activations solved on the means of this many consecutive frames, then interpolated (1 = every frame). */
   solveStride: number;
+  /**
+   * Iterations run first on the means of twice solveStride frames, the rest then on solveStride's,
+   * from the coarse solution (coarse to fine); 0 = all at solveStride.
+   */
+  coarseIterations: number;
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
@@ -135,30 +140,45 @@ export class BlockSolver {
     const V = ws.V;
     scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
     const stride = Math.min(settings.solveStride, frames);
-    const solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
-
-    if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
-    flatStart(V, ws.H, ws.colSum, solved, bins, atoms);
-
-    const result = factorize(ws, solved, {
+    const factorizeOptions = (maxIterations: number, learnedIterations: number) => ({
       beta: model.beta,
       sparsity: this.sparsity,
-      maxIterations: settings.iterations,
+      maxIterations,
       tolerance: settings.tolerance,
       checkEvery: 10,
       freeFrom: fixedAtoms,
       learnedFocus: settings.learnedFocus,
       sharedRatios: settings.sharedRatios,
-      learnedIterations: settings.learnedIterations,
+      learnedIterations,
       overRelax: settings.overRelax,
       // Nothing reads a block's objective; it would cost one more product and a log per entry.
       finalObjective: false,
       signal,
     });
+    // Coarse to fine: the first iterations on the means of twice as many frames, at half the cost
+    // each, then the rest from there (the learned atoms carry over; the activations are interpolated).
+    const coarseIterations = Math.min(settings.coarseIterations, settings.iterations);
+    let done = 0;
+    let solved: number;
+    if (coarseIterations > 0 && frames >= 8 * stride) {
+      const coarse = this.poolFrames(frames, 2 * stride);
+      if (atoms > fixedAtoms) this.initLearnedAtoms(coarse);
+      flatStart(V, ws.H, ws.colSum, coarse, bins, atoms);
+      done = factorize(ws, coarse, factorizeOptions(coarseIterations, settings.learnedIterations)).iterations;
+      scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
+      solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
+      this.expandActivations(solved, coarse, 2);
+    } else {
+      solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
+      if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
+      flatStart(V, ws.H, ws.colSum, solved, bins, atoms);
+    }
+
+    const result = factorize(ws, solved, factorizeOptions(settings.iterations - done, Math.max(settings.learnedIterations - done, 0)));
 
     if (stride > 1) this.expandActivations(frames, solved, stride);
     const masks = this.masks(frames, coreOffset, coreFrames);
-    return { index: job.index, masks, iterations: result.iterations };
+    return { index: job.index, masks, iterations: done + result.iterations };
   }
 
   /** Replaces ws.V's frames by the means of `stride` consecutive frames, in place; returns how many remain. */

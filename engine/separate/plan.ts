@@ -15,6 +15,14 @@ import type { DenoiseOptions, SeparateOptions } from './separate.js';
 export const DEFAULT_ITERATIONS = 40;
 export const DEFAULT_OVER_RELAX = 1.75;
 export const DEFAULT_SOLVE_STRIDE = 2;
+/**
+ * Share of the iterations run first on frame quads (coarse to fine; see SolveSettings.coarseIterations).
+ * On the benchmark (unseen noise, 20 s; tuned on three speakers, checked on the other three at
+ * -5/0/5/10 dB), 30 of 40 iterations on quads then 10 on pairs: +6.51 / +6.11 / +5.15 / +3.65 dB
+ * SI-SDRi against 40 on pairs' +6.32 / +6.05 / +5.10 / +3.64, the same mean STOI, for 5/8 of the
+ * solver's products. More on quads raises SI-SDR at -5 and 0 dB further but costs wind its STOI.
+ */
+export const DEFAULT_COARSE_SHARE = 0.75;
 
 /**
  * Everything that decides a separation's result, fixed before the first sample: the model, the
@@ -62,6 +70,8 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   const overRelax = options.overRelax ?? DEFAULT_OVER_RELAX;
   check(overRelax >= 1 && overRelax <= 1.9, `overRelax must be in [1, 1.9]; got ${overRelax}`);
   const solveStride = options.solveStride ?? DEFAULT_SOLVE_STRIDE;
+  const coarseShare = options.coarseShare ?? DEFAULT_COARSE_SHARE;
+  check(coarseShare >= 0 && coarseShare <= 1, `coarseShare must be in [0, 1]; got ${coarseShare}`);
   check(Number.isInteger(solveStride) && solveStride >= 1 && solveStride <= 8, `solveStride must be an integer in [1, 8]; got ${solveStride}`);
   const settings: SolveSettings = {
     iterations,
@@ -82,6 +92,7 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
     learnedIterations: options.learnedIterations ?? iterations,
     overRelax,
     solveStride,
+    coarseIterations: Math.round(coarseShare * iterations),
   };
   return { model, settings, blockFrames, contextFrames, maxFrames: blockFrames + 2 * contextFrames };
 }

@@ -52,6 +52,8 @@ export interface SeparateOptions {
   overRelax?: number;
   /** Activations solved on the means of this many consecutive frames, then interpolated linearly; 1..8. Default 2. */
   solveStride?: number;
+  /** Share of the iterations run first on twice solveStride's frames (coarse to fine). Default 0.75 (DEFAULT_COARSE_SHARE); 0: none. */
+  coarseShare?: number;
   /** Block length in seconds: memory and parallel granularity. Default 8. */
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */

@@ -35,6 +35,25 @@ describe('separateAudio', () => {
     expect(res.stats.blocks).toBe(1);
   });
 
+  it('coarse to fine: iterations first on frame quads, then pairs, separate as well as all on pairs, and count in full', () => {
+    const n = 3 * RATE;
+    // Pauses every 0.3 s: a hand-off from quads to pairs that slipped a frame would smear them.
+    const a = bandSource(n, RATE, 200, 1500, 37, 1.1, 13).map((v, i) => (Math.floor(i / 4800) % 2 === 1 ? 0 : v));
+    const b = bandSource(n, RATE, 3000, 6000, 53, 0.6, 14);
+    const mix = add(a, b);
+    const run = (coarseShare: number) => denoiseAudio({ sampleRate: RATE, channels: [mix] }, { speech: lowDict, noise: highDict, iterations: 40, coarseShare });
+    const pairs = run(0);
+    const coarse = run(0.75);
+    const quads = run(1);
+    expect(coarse.stats.meanIterations).toBe(40);
+    expect(quads.stats.meanIterations).toBe(40);
+    const q = (r: typeof pairs) => siSdr(a, r.speech.channels[0]);
+    expect(q(pairs)).toBeGreaterThan(20);
+    expect(Math.abs(q(coarse) - q(pairs))).toBeLessThan(0.5);
+    expect(q(quads)).toBeGreaterThan(20);
+    expect(maxRelError(coarse.speech.channels[0], pairs.speech.channels[0])).toBeGreaterThan(1e-4); // the coarse stage ran
+  });
+
   it.each([
     [48000, 2],
     [44100, 1],
@@ -68,7 +87,7 @@ describe('separateAudio', () => {
     const n = 5 * RATE;
     const mix = add(bandSource(n, RATE, 200, 1500, 37, 1.1, 31), bandSource(n, RATE, 3000, 6000, 53, 0.6, 32));
     const run = (blockSeconds: number) =>
-      denoiseAudio({ sampleRate: RATE, channels: [mix] }, { speech: lowDict, noise: highDict, iterations: 30, tolerance: 0, sparsity: 0, leakQuantile: 0, solveStride: 1, residualDb: Infinity, blockSeconds }).speech.channels[0];
+      denoiseAudio({ sampleRate: RATE, channels: [mix] }, { speech: lowDict, noise: highDict, iterations: 30, tolerance: 0, sparsity: 0, leakQuantile: 0, solveStride: 1, coarseShare: 0, residualDb: Infinity, blockSeconds }).speech.channels[0];
     const one = run(10);
     const many = run(0.7);
     expect(maxRelError(many, one)).toBeLessThan(1e-4);
