@@ -15,7 +15,7 @@ import { trainDictionary } from '../engine/dictionary/train.js';
 import { siSdr } from '../engine/metrics/si-sdr.js';
 import { separateFile } from '../engine/node/separate-file.js';
 import { BlockWorkerPool } from '../engine/node/worker-pool.js';
-import { DEFAULT_ITERATIONS, DEFAULT_OVER_RELAX, denoiseSources, planSeparation } from '../engine/separate/plan.js';
+import { DEFAULT_COARSE_SHARE, DEFAULT_ITERATIONS, DEFAULT_OVER_RELAX, denoiseSources, planSeparation } from '../engine/separate/plan.js';
 import { REPO, type BenchFile, type Sources, writeLongStereo } from './offline-data.js';
 import { loadAverage, median, runChild, runQuell } from './offline-run.js';
 import { RATE, readWavFile } from './quality/pcm16.js';
@@ -154,6 +154,7 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
     tolerance: 0,
     overRelax: 1,
     solveStride: 1,
+    coarseShare: 0,
     leakQuantile: 0,
   });
   const matchedOut = join(dir, 'matched.out.wav');
@@ -180,7 +181,7 @@ export async function referenceSection(sources: Sources, file: BenchFile, quell:
   ];
   for (const q of quell) {
     const s = median(q.seconds);
-    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''}${q.pinned ? ', one core' : ''} | speech 64 + ${DEFAULT_LEARNED_NOISE_ATOMS} learned noise atoms per 8 s block, 512/128, ${DEFAULT_ITERATIONS} over-relaxed iterations (exponent ${DEFAULT_OVER_RELAX}) on frame pairs, leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
+    rows.push(`| Quell default, ${q.jobs} job${q.jobs > 1 ? 's' : ''}${q.pinned ? ', one core' : ''} | speech 64 + ${DEFAULT_LEARNED_NOISE_ATOMS} learned noise atoms per 8 s block, 512/128, ${DEFAULT_ITERATIONS} over-relaxed iterations (exponent ${DEFAULT_OVER_RELAX}), coarse to fine (${Math.round(DEFAULT_COARSE_SHARE * DEFAULT_ITERATIONS)} on frame quads, then pairs), leak removal | ${f2(s)} | ${f2(refS / s)} | ${f2(median(q.wall))} | ${f2(score(clean, q.output))} |`);
   }
   const m = median(matchedTimes);
   rows.push(`| Quell, matched settings, 1 job | dictionaries trained as the reference's (64 + 64, 1024/256, sparsity 0.1), sparsity 0.1, exactly 100 plain multiplicative updates on every frame, no leak removal, no learned atoms | ${f2(m)} | ${f2(refS / m)} | | ${f2(score(clean, matchedOut))} |`);

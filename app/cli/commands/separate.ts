@@ -20,7 +20,7 @@ Default: --source speech=speech --learn noise=16 (speech against a noise learned
 Options:
   --source NAME=DICT     a source and its dictionary (repeatable, at least two sources)
   --learn NAME=N         N atoms of source NAME learned on the input itself
-  --iterations N         solver iterations per block (default 40)
+  --iterations N         solver iterations per block (default 40: 30 on frame quads, then 10 on pairs)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
   --force                overwrite existing outputs
