@@ -136,7 +136,7 @@ let compilingOnSolverThreads = false;
  * Makes threads started from now on optimise their hot functions on their own thread instead of
  * V8's background compiler threads. With a solver on every core those compiler threads find no free
  * core, and each solver runs its first blocks in unoptimised code for longer: on 2 cores, 10 min of
- * audio with 2 jobs, the first two blocks of each worker took 240-300 ms instead of 190-210, and the
+ * audio with 2 jobs, the first two blocks of each worker took 240-300 ms instead of 180-245, and the
  * file 4.92 s instead of 4.66 (means of 5). V8 reads this flag when a thread's isolate starts, so
  * the threads already running (this one) keep compiling in the background. Node warns that flags
  * changed at run time may misbehave, and some do (the GC's crash V8); this one is read at start-up

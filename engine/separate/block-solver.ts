@@ -137,8 +137,12 @@ export class BlockSolver {
     const n = frames * bins;
 
     // Magnitudes relative to the block's mean: sparsity means the same at any recording level.
+    // Pooling replaces ws.V in place, so each stage loads it anew from the job.
     const V = ws.V;
-    scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
+    const loadPooled = (by: number): number => {
+      scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
+      return by > 1 ? this.poolFrames(frames, by) : frames;
+    };
     const stride = Math.min(settings.solveStride, frames);
     const factorizeOptions = (maxIterations: number, learnedIterations: number) => ({
       beta: model.beta,
@@ -157,21 +161,17 @@ export class BlockSolver {
     });
     // Coarse to fine: the first iterations on the means of twice as many frames, at half the cost
     // each, then the rest from there (the learned atoms carry over; the activations are interpolated).
-    const coarseIterations = Math.min(settings.coarseIterations, settings.iterations);
+    // A block of fewer than four coarse frames (a short file's only block) is solved fine only.
+    const coarse = settings.coarseIterations > 0 && frames >= 8 * stride;
+    const first = loadPooled(coarse ? 2 * stride : stride);
+    if (atoms > fixedAtoms) this.initLearnedAtoms(first);
+    flatStart(V, ws.H, ws.colSum, first, bins, atoms);
     let done = 0;
-    let solved: number;
-    if (coarseIterations > 0 && frames >= 8 * stride) {
-      const coarse = this.poolFrames(frames, 2 * stride);
-      if (atoms > fixedAtoms) this.initLearnedAtoms(coarse);
-      flatStart(V, ws.H, ws.colSum, coarse, bins, atoms);
-      done = factorize(ws, coarse, factorizeOptions(coarseIterations, settings.learnedIterations)).iterations;
-      scaleToUnitMean(job.V, n, V, model.beta < 1 ? 1e-9 : 0);
-      solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
-      this.expandActivations(solved, coarse, 2);
-    } else {
-      solved = stride > 1 ? this.poolFrames(frames, stride) : frames;
-      if (atoms > fixedAtoms) this.initLearnedAtoms(solved);
-      flatStart(V, ws.H, ws.colSum, solved, bins, atoms);
+    let solved = first;
+    if (coarse) {
+      done = factorize(ws, first, factorizeOptions(Math.min(settings.coarseIterations, settings.iterations), settings.learnedIterations)).iterations;
+      solved = loadPooled(stride);
+      this.expandActivations(solved, first, 2);
     }
 
     const result = factorize(ws, solved, factorizeOptions(settings.iterations - done, Math.max(settings.learnedIterations - done, 0)));

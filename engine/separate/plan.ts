@@ -70,9 +70,9 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   const overRelax = options.overRelax ?? DEFAULT_OVER_RELAX;
   check(overRelax >= 1 && overRelax <= 1.9, `overRelax must be in [1, 1.9]; got ${overRelax}`);
   const solveStride = options.solveStride ?? DEFAULT_SOLVE_STRIDE;
+  check(Number.isInteger(solveStride) && solveStride >= 1 && solveStride <= 8, `solveStride must be an integer in [1, 8]; got ${solveStride}`);
   const coarseShare = options.coarseShare ?? DEFAULT_COARSE_SHARE;
   check(coarseShare >= 0 && coarseShare <= 1, `coarseShare must be in [0, 1]; got ${coarseShare}`);
-  check(Number.isInteger(solveStride) && solveStride >= 1 && solveStride <= 8, `solveStride must be an integer in [1, 8]; got ${solveStride}`);
   const settings: SolveSettings = {
     iterations,
     tolerance: options.tolerance ?? 0,
