@@ -8,6 +8,6 @@ const port = parentPort;
 if (!port) throw new Error('block-worker.js runs only as a worker thread');
 const handle = createSolverHost();
 port.on('message', (request: SolverRequest) => {
-  const out = handle(request);
-  if (out) port.postMessage(out.reply, out.transfer);
+  const reply = handle(request);
+  if (reply) port.postMessage(reply);
 });

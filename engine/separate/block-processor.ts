@@ -42,7 +42,12 @@ export interface BlockResult {
   /** coreFrames x sources: each source's share g_j of the top band's energy; empty when topBins is null. */
   gains: Float32Array;
   iterations: number;
+  /** The job's samples (the same array), for whoever cut the job to reuse for the next one (Separator.recycle). */
+  samples?: Float32Array;
 }
+
+/** Spare segment arrays a processor keeps for reuse (one per block in flight is plenty). */
+const MAX_SPARE_SEGMENTS = 4;
 
 /**
  * One block from samples to separated segments: STFT of every channel, the downmix magnitude
@@ -61,6 +66,7 @@ export class BlockProcessor {
   private readonly frameRe: Float32Array;
   private readonly frameIm: Float32Array;
   private readonly frameOut: Float32Array;
+  private readonly spareSegments: Float32Array[] = [];
 
   /** `kernels`: default WebAssembly SIMD where available (as every other entry point), else plain TypeScript. */
   constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels: KernelFactory = defaultKernels()) {
@@ -75,7 +81,8 @@ export class BlockProcessor {
     this.frameOut = new Float32Array(nFft);
   }
 
-  process(job: BlockJob, signal?: { aborted: boolean }): BlockResult {
+  /** `into`: where the result's segments go (its first segments-length floats, zeroed here); default a spare array (recycle) or a new one. */
+  process(job: BlockJob, signal?: { aborted: boolean }, into?: Float32Array): BlockResult {
     const { plan, model } = this;
     const { nFft, hopSamples: hop, bins } = plan;
     const { frames, coreOffset, coreFrames, channels } = job;
@@ -101,7 +108,7 @@ export class BlockProcessor {
 
     const synthesized = sources - 1;
     const segLength = (coreFrames - 1) * hop + nFft;
-    const segments = new Float32Array(synthesized * channels * segLength);
+    const segments = this.segmentsArray(synthesized * channels * segLength, into);
     for (let j = 0; j < synthesized; j++) {
       for (let c = 0; c < channels; c++) {
         const seg = segments.subarray((j * channels + c) * segLength, (j * channels + c + 1) * segLength);
@@ -111,7 +118,25 @@ export class BlockProcessor {
         }
       }
     }
-    return { index: job.index, coreFrames, segments, gains, iterations: solved.iterations };
+    return { index: job.index, coreFrames, segments, gains, iterations: solved.iterations, samples: job.samples };
+  }
+
+  /**
+   * Gives back the segments of a result that has been consumed (Separator.complete copies them),
+   * for a later block's result to reuse instead of new memory.
+   */
+  recycle(segments: Float32Array): void {
+    if (this.spareSegments.length < MAX_SPARE_SEGMENTS) this.spareSegments.push(new Float32Array(segments.buffer));
+  }
+
+  /** A zeroed array of n floats: into's first n, a spare one's if one is long enough, or a new one. */
+  private segmentsArray(n: number, into?: Float32Array): Float32Array {
+    if (into) {
+      if (into.length < n) throw new QuellError('E_PARAM', `the result needs ${n} floats; 'into' has ${into.length}`);
+      return into.subarray(0, n).fill(0);
+    }
+    const i = this.spareSegments.findIndex((a) => a.length >= n);
+    return i < 0 ? new Float32Array(n) : this.spareSegments.splice(i, 1)[0].subarray(0, n).fill(0);
   }
 
   /** One masked frame, (mask - g) times the spectrum at x0, inverse-transformed, windowed and added to `seg` at `at`. */

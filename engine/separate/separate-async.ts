@@ -10,8 +10,10 @@ import { Separator } from './separator.js';
 /**
  * Solves one block anywhere: in this thread, a Node worker thread, a Web Worker. A BlockSolver's
  * result depends on the job alone, so any solveJob built on the same plan gives the same output.
+ * `release`, if there, takes back each result once it has been consumed, so that its arrays can be
+ * reused for a later block.
  */
-export type SolveJob = (job: BlockJob) => Promise<BlockResult>;
+export type SolveJob = ((job: BlockJob) => Promise<BlockResult>) & { release?: (result: BlockResult) => void };
 
 export interface DriveOptions {
   solveJob: SolveJob;
@@ -35,17 +37,20 @@ export interface InThreadOptions {
 export function inThreadSolver(plan: SeparationPlan, kernels: KernelFactory = defaultKernels(), options: InThreadOptions = {}): SolveJob {
   const processor = new BlockProcessor(plan.model, plan.settings, plan.maxFrames, kernels);
   const { signal, defer } = options;
-  if (!defer) return (job) => Promise.resolve(processor.process(job, signal));
-  return (job) =>
-    new Promise((resolve, reject) =>
-      defer(() => {
-        try {
-          resolve(processor.process(job, signal));
-        } catch (err) {
-          reject(err);
-        }
-      }),
-    );
+  const solveJob: SolveJob = defer
+    ? (job) =>
+        new Promise((resolve, reject) =>
+          defer(() => {
+            try {
+              resolve(processor.process(job, signal));
+            } catch (err) {
+              reject(err);
+            }
+          }),
+        )
+    : (job) => Promise.resolve(processor.process(job, signal));
+  solveJob.release = (result) => processor.recycle(result.segments);
+  return solveJob;
 }
 
 interface Outstanding {
@@ -114,6 +119,9 @@ export async function driveSeparator(
     stats.frames += entry.frames;
     stats.meanIterations += result.iterations;
     separator.complete(result);
+    // Both arrays are copied out by now: back to whoever can use them again.
+    if (result.samples) separator.recycle(result.samples);
+    solveJob.release?.(result);
     if (afterOutput) await afterOutput();
   };
 

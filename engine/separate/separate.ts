@@ -118,6 +118,8 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
       stats.frames += job.coreFrames;
       stats.meanIterations += result.iterations;
       separator.complete(result);
+      separator.recycle(job.samples);
+      processor.recycle(result.segments);
       options.onProgress?.(Math.min(written / Math.max(n, 1), 1));
     }
   };

@@ -87,6 +87,8 @@ export class Separator {
   private framesDone = 0; // frames synthesised
   private ended = false;
   private inputLength = 0;
+  /** Sample arrays of solved jobs, for the next jobs of the same size (see recycle). */
+  private readonly spareSamples: Float32Array[] = [];
 
   // synthesis
   private readonly synth: IstftSynthesizer[][]; // [channel][source]
@@ -255,14 +257,16 @@ export class Separator {
     const { nFft, hopSamples: hop } = this.plan;
     const frames = stop - start;
     const span = (frames - 1) * hop + nFft;
-    const samples = new Float32Array(this.channels * span);
+    const samples = this.samplesArray(this.channels * span);
     // Engine samples [s0, s0 + span): zeros outside the signal (the centred STFT's padding), the
     // rest in at most two contiguous runs of the ring.
     const s0 = start * hop - nFft / 2;
     const lo = Math.max(s0, 0);
-    const hi = Math.min(s0 + span, this.engineWritten);
+    const hi = Math.max(Math.min(s0 + span, this.engineWritten), lo);
     for (let c = 0; c < this.channels; c++) {
       const ring = this.ring[c];
+      samples.fill(0, c * span, c * span + lo - s0);
+      samples.fill(0, c * span + hi - s0, (c + 1) * span);
       for (let s = lo; s < hi; ) {
         const at = s % this.sampleCapacity;
         const run = Math.min(hi - s, this.sampleCapacity - at);
@@ -280,6 +284,17 @@ export class Separator {
       samples,
       topBins: this.fullBand ? this.topBins : null,
     };
+  }
+
+  /** Takes back a solved job's samples (BlockResult.samples), for a later job of the same size instead of new memory. */
+  recycle(samples: Float32Array): void {
+    if (this.spareSamples.length <= this.maxInFlight) this.spareSamples.push(samples);
+  }
+
+  /** An array of exactly n floats, not necessarily zeroed: a spare one if its size fits, else a new one. */
+  private samplesArray(n: number): Float32Array {
+    const i = this.spareSamples.findIndex((a) => a.length === n);
+    return i < 0 ? new Float32Array(n) : this.spareSamples.splice(i, 1)[0];
   }
 
   /** True once every job has been taken and the input has ended. */

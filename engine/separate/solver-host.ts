@@ -8,16 +8,14 @@ import type { SeparationPlan } from './plan.js';
 export type SolverSpec = Pick<SeparationPlan, 'model' | 'settings' | 'maxFrames'>;
 
 /** Messages to a solver thread (a Node worker thread or a Web Worker). */
-export type SolverRequest = { type: 'init'; spec: SolverSpec } | { type: 'solve'; id: number; job: BlockJob };
+export type SolverRequest =
+  | { type: 'init'; spec: SolverSpec }
+  /** `into`: where the result's segments go (BlockProcessor.process), e.g. shared memory the caller reads. */
+  | { type: 'solve'; id: number; job: BlockJob; into?: Float32Array };
 
 /** Messages from a solver thread. */
 export type SolverReply = { type: 'result'; id: number; result: BlockResult } | { type: 'error'; id: number; code: QuellErrorCode | null; message: string };
 
-/** A reply and the buffers to transfer with it (the segments and gains: no copy). */
-export interface SolverOutput {
-  reply: SolverReply;
-  transfer: ArrayBuffer[];
-}
 
 /**
  * The message handler of a solver thread, independent of the threading API: a Node worker thread
@@ -28,13 +26,15 @@ export interface SolverOutput {
  * In a Web Worker:
  * ```ts
  * const handle = createSolverHost();
- * self.onmessage = (e) => { const out = handle(e.data); if (out) self.postMessage(out.reply, out.transfer); };
+ * self.onmessage = (e) => { const reply = handle(e.data); if (reply) self.postMessage(reply); };
  * ```
- * and on the page, a solveJob that posts `{ type: 'solve', id, job }` (transferring job.samples.buffer)
- * to a free worker and resolves with the reply, given to separateAudioAsync with maxInFlight set to
- * the number of workers (engine/node/worker-pool.ts is the worker_threads version).
+ * and on the page, a solveJob that posts `{ type: 'solve', id, job, into }` to a free worker and
+ * resolves with the reply, given to separateAudioAsync with maxInFlight set to the number of workers
+ * (engine/node/worker-pool.ts is the worker_threads version, which puts job.samples and `into` in
+ * shared memory). Nothing is transferred: a detached ArrayBuffer would slow the thread's typed-array
+ * code for good (see BlockWorkerPool), so what is not shared is copied.
  */
-export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverOutput | null {
+export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverReply | null {
   let processor: BlockProcessor | null = null;
   let initError: unknown = null;
   return (request) => {
@@ -51,12 +51,13 @@ export function createSolverHost(kernels?: KernelFactory): (request: SolverReque
     try {
       if (initError !== null) throw initError;
       if (!processor) throw new Error('solver thread: "solve" before "init"');
-      const result = processor.process(request.job);
-      return { reply: { type: 'result', id: request.id, result }, transfer: [result.segments.buffer as ArrayBuffer, result.gains.buffer as ArrayBuffer] };
+      // The caller has its own samples (the job's are a copy): not sent back.
+      const { samples: _, ...result } = processor.process(request.job, undefined, request.into);
+      return { type: 'result', id: request.id, result };
     } catch (err) {
       const code = err instanceof QuellError ? err.code : null;
       const message = err instanceof Error ? err.message : String(err);
-      return { reply: { type: 'error', id: request.id, code, message }, transfer: [] };
+      return { type: 'error', id: request.id, code, message };
     }
   };
 }

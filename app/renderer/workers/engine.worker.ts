@@ -13,8 +13,13 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const store = new WorkerStore();
 
-function post(message: FromWorker, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
+/**
+ * Messages go out copied, never transferred: the first ArrayBuffer a thread detaches (a transfer
+ * does) makes V8 check every typed-array access of that thread's optimised code from then on, and
+ * the engine's loops ran 10 % slower for every later call (engine/node/worker-pool.ts has the figures).
+ */
+function post(message: FromWorker): void {
+  self.postMessage(message);
 }
 
 function outputFor(call: number): jobs.JobOutput {
@@ -32,56 +37,53 @@ function outputFor(call: number): jobs.JobOutput {
     emitTrack(id: string, audio: AudioData) {
       const shape = jobs.shapeOf(audio);
       post({ type: 'track', track: id, shape });
-      // Copies go out in chunks and are transferred; the store keeps the original for export.
+      // Copies go out in chunks (a view would carry its whole buffer); the store keeps the original for export.
       for (let offset = 0; offset < shape.length; offset += CHUNK_SAMPLES) {
         audio.channels.forEach((ch, channel) => {
           const data = ch.slice(offset, Math.min(shape.length, offset + CHUNK_SAMPLES));
-          post({ type: 'chunk', track: id, channel, offset, data }, [data.buffer]);
+          post({ type: 'chunk', track: id, channel, offset, data });
         });
       }
     },
     emitAnalysis(id: string, analysis: TrackAnalysis) {
-      post({ type: 'analysis', track: id, analysis }, [...analysis.peaks.map((p) => p.buffer), ...analysis.spec.map((s) => s.buffer)]);
+      post({ type: 'analysis', track: id, analysis });
     },
   };
 }
 
 type Args<M extends keyof EngineCalls> = Parameters<EngineCalls[M]>[0];
 
-function run(call: number, method: keyof EngineCalls, args: unknown): { value: unknown; transfer: Transferable[] } {
+function run(call: number, method: keyof EngineCalls, args: unknown): unknown {
   const out = outputFor(call);
   switch (method) {
     case 'putTrack': {
       const a = args as Args<'putTrack'>;
       store.putTrack(a.id, a.shape);
-      return { value: undefined, transfer: [] };
+      return undefined;
     }
     case 'dropTrack':
       store.dropTrack((args as Args<'dropTrack'>).id);
-      return { value: undefined, transfer: [] };
+      return undefined;
     case 'loadDictionary': {
       const a = args as Args<'loadDictionary'>;
-      return { value: jobs.loadDictionary(store, a.id, a.bytes), transfer: [] };
+      return jobs.loadDictionary(store, a.id, a.bytes);
     }
     case 'openWav': {
       const a = args as Args<'openWav'>;
-      return { value: jobs.openWav(store, a.id, a.bytes, a.analyze, out), transfer: [] };
+      return jobs.openWav(store, a.id, a.bytes, a.analyze, out);
     }
     case 'analyze':
       jobs.analyzeTrack(store, (args as Args<'analyze'>).id, out);
-      return { value: undefined, transfer: [] };
+      return undefined;
     case 'denoise':
-      return { value: jobs.denoise(store, args as Args<'denoise'>, out), transfer: [] };
+      return jobs.denoise(store, args as Args<'denoise'>, out);
     case 'separate':
-      return { value: jobs.separate(store, args as Args<'separate'>, out), transfer: [] };
-    case 'train': {
-      const value = jobs.train(store, args as Args<'train'>, out);
-      return { value, transfer: [value.bytes.buffer] };
-    }
+      return jobs.separate(store, args as Args<'separate'>, out);
+    case 'train':
+      return jobs.train(store, args as Args<'train'>, out);
     case 'encodeWav': {
       const a = args as Args<'encodeWav'>;
-      const value = jobs.encodeWav(store, a.id, a.bits);
-      return { value, transfer: [value.bytes.buffer] };
+      return jobs.encodeWav(store, a.id, a.bits);
     }
     default:
       throw new QuellError('E_PARAM', `unknown engine call "${String(method)}"`);
@@ -99,8 +101,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     return;
   }
   try {
-    const { value, transfer } = run(msg.call, msg.method, msg.args);
-    post({ type: 'result', call: msg.call, value }, transfer);
+    const value = run(msg.call, msg.method, msg.args);
+    post({ type: 'result', call: msg.call, value });
   } catch (err) {
     const code = err instanceof QuellError ? err.code : 'E_INTERNAL';
     post({ type: 'error', call: msg.call, code, message: err instanceof Error ? err.message : String(err) });

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { BlockWorkerPool } from '../../../engine/node/worker-pool.js';
+import { BlockProcessor, type BlockJob } from '../../../engine/separate/block-processor.js';
+import { Separator } from '../../../engine/separate/separator.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { separateAudioAsync } from '../../../engine/separate/separate-async.js';
 import { separateAudio } from '../../../engine/separate/separate.js';
@@ -35,6 +37,38 @@ describe('BlockWorkerPool', () => {
       } finally {
         await pool.terminate();
       }
+    }
+  });
+
+  it('passes blocks through shared memory that it reuses once released, and leaves the caller its arrays', async () => {
+    const plan = planSeparation(options());
+    const x = bandSource(2 * RATE, RATE, 200, 1500, 37, 1.1, 7);
+    const separator = new Separator({ model: plan.model, inputRate: RATE, channels: 1, blockFrames: plan.blockFrames, contextFrames: 0, maxInFlight: 8 }, () => undefined);
+    separator.write([x]);
+    separator.end();
+    const jobs: BlockJob[] = [];
+    for (let job = separator.takeJob(); job; job = separator.takeJob()) jobs.push(job);
+    expect(jobs.length).toBeGreaterThanOrEqual(3);
+    const reference = new BlockProcessor(plan.model, plan.settings, plan.maxFrames);
+    const pool = new BlockWorkerPool(plan, { size: 1 });
+    try {
+      let previous: Float32Array | null = null;
+      for (const job of jobs) {
+        const length = job.samples.length;
+        const expected = reference.process({ ...job, samples: job.samples.slice() });
+        const got = await pool.solve(job);
+        // Nothing was transferred away from this thread, and the job's own array comes back for reuse.
+        expect(job.samples.length).toBe(length);
+        expect(got.samples).toBe(job.samples);
+        expect(got.segments.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(got.segments)).toEqual(Array.from(expected.segments));
+        // The previous result, released, lent its memory to this one: its view now shows this block.
+        if (previous) expect(Array.from(previous.subarray(0, got.segments.length))).toEqual(Array.from(got.segments));
+        pool.solve.release!(got);
+        previous = got.segments;
+      }
+    } finally {
+      await pool.terminate();
     }
   });
 

@@ -77,6 +77,8 @@ describe('driveSeparator', () => {
         inFlight--;
         return inner(job);
       };
+      // Results handed back for reuse while others are still out.
+      solveJob.release = inner.release;
       let inFlight = 0;
       function* chunks() {
         for (let i = 0; i < x.length; i += chunk) yield [x.subarray(i, i + chunk)];
