@@ -1,5 +1,5 @@
 /**
- * One channel of a track on the UI thread. Long tracks arrive from the worker as
+ * One channel of a track on the UI thread. Long tracks arrive from the worker as transferred
  * chunks and are kept as they are: copying them into one big array costs tens of milliseconds
  * per chunk once the array runs to hundreds of megabytes, which would stall the UI thread.
  */

@@ -14,12 +14,14 @@ declare const self: DedicatedWorkerGlobalScope;
 const store = new WorkerStore();
 
 /**
- * Messages go out copied, never transferred: the first ArrayBuffer a thread detaches (a transfer
- * does) makes V8 check every typed-array access of that thread's optimised code from then on, and
- * the engine's loops ran 10 % slower for every later call (engine/node/worker-pool.ts has the figures).
+ * Bulk data goes out transferred, not copied: a copy is deserialised on the UI thread in one task,
+ * 60-80 ms for a 1-hour track's analysis. The price is paid here: once this thread has detached an
+ * ArrayBuffer, V8 checks every typed-array access of its optimised code for detachment, and the
+ * engine's loops run ~10 % slower for the calls that follow (engine/node/worker-pool.ts has the
+ * figures; the CLI's solver threads share memory instead).
  */
-function post(message: FromWorker): void {
-  self.postMessage(message);
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
 }
 
 function outputFor(call: number): jobs.JobOutput {
@@ -37,53 +39,56 @@ function outputFor(call: number): jobs.JobOutput {
     emitTrack(id: string, audio: AudioData) {
       const shape = jobs.shapeOf(audio);
       post({ type: 'track', track: id, shape });
-      // Copies go out in chunks (a view would carry its whole buffer); the store keeps the original for export.
+      // Copies go out in chunks and are transferred; the store keeps the original for export.
       for (let offset = 0; offset < shape.length; offset += CHUNK_SAMPLES) {
         audio.channels.forEach((ch, channel) => {
           const data = ch.slice(offset, Math.min(shape.length, offset + CHUNK_SAMPLES));
-          post({ type: 'chunk', track: id, channel, offset, data });
+          post({ type: 'chunk', track: id, channel, offset, data }, [data.buffer]);
         });
       }
     },
     emitAnalysis(id: string, analysis: TrackAnalysis) {
-      post({ type: 'analysis', track: id, analysis });
+      post({ type: 'analysis', track: id, analysis }, [...analysis.peaks.map((p) => p.buffer), ...analysis.spec.map((s) => s.buffer)]);
     },
   };
 }
 
 type Args<M extends keyof EngineCalls> = Parameters<EngineCalls[M]>[0];
 
-function run(call: number, method: keyof EngineCalls, args: unknown): unknown {
+function run(call: number, method: keyof EngineCalls, args: unknown): { value: unknown; transfer: Transferable[] } {
   const out = outputFor(call);
   switch (method) {
     case 'putTrack': {
       const a = args as Args<'putTrack'>;
       store.putTrack(a.id, a.shape);
-      return undefined;
+      return { value: undefined, transfer: [] };
     }
     case 'dropTrack':
       store.dropTrack((args as Args<'dropTrack'>).id);
-      return undefined;
+      return { value: undefined, transfer: [] };
     case 'loadDictionary': {
       const a = args as Args<'loadDictionary'>;
-      return jobs.loadDictionary(store, a.id, a.bytes);
+      return { value: jobs.loadDictionary(store, a.id, a.bytes), transfer: [] };
     }
     case 'openWav': {
       const a = args as Args<'openWav'>;
-      return jobs.openWav(store, a.id, a.bytes, a.analyze, out);
+      return { value: jobs.openWav(store, a.id, a.bytes, a.analyze, out), transfer: [] };
     }
     case 'analyze':
       jobs.analyzeTrack(store, (args as Args<'analyze'>).id, out);
-      return undefined;
+      return { value: undefined, transfer: [] };
     case 'denoise':
-      return jobs.denoise(store, args as Args<'denoise'>, out);
+      return { value: jobs.denoise(store, args as Args<'denoise'>, out), transfer: [] };
     case 'separate':
-      return jobs.separate(store, args as Args<'separate'>, out);
-    case 'train':
-      return jobs.train(store, args as Args<'train'>, out);
+      return { value: jobs.separate(store, args as Args<'separate'>, out), transfer: [] };
+    case 'train': {
+      const value = jobs.train(store, args as Args<'train'>, out);
+      return { value, transfer: [value.bytes.buffer] };
+    }
     case 'encodeWav': {
       const a = args as Args<'encodeWav'>;
-      return jobs.encodeWav(store, a.id, a.bits);
+      const value = jobs.encodeWav(store, a.id, a.bits);
+      return { value, transfer: [value.bytes.buffer] };
     }
     default:
       throw new QuellError('E_PARAM', `unknown engine call "${String(method)}"`);
@@ -101,8 +106,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     return;
   }
   try {
-    const value = run(msg.call, msg.method, msg.args);
-    post({ type: 'result', call: msg.call, value });
+    const { value, transfer } = run(msg.call, msg.method, msg.args);
+    post({ type: 'result', call: msg.call, value }, transfer);
   } catch (err) {
     const code = err instanceof QuellError ? err.code : 'E_INTERNAL';
     post({ type: 'error', call: msg.call, code, message: err instanceof Error ? err.message : String(err) });
