@@ -54,11 +54,20 @@ export async function timeDenoise(file: BenchFile, variants: { jobs: number; pin
   return rows;
 }
 
+/**
+ * The speed-up of `row` over `base` round by round (the variants of a round run back to back, so a
+ * change of load between rounds, which these shared VMs see, cancels out), and the median of those.
+ */
+export function pairedSpeedup(base: QuellTiming, row: QuellTiming): { rounds: number[]; median: number } {
+  const rounds = row.seconds.map((s, r) => base.seconds[r] / s);
+  return { rounds, median: median(rounds) };
+}
+
 export function rtfSection(rows: QuellTiming[], repeats: number): string {
   const lines = [
     '## Denoising speed (`quell denoise`, default settings)',
     '',
-    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, the variants interleaved. *1, one core* is 1 job pinned to one core with \`taskset -c 0\` (one job runs on one thread, reading, solving and writing alike; pinned, V8's compiler and garbage-collector helper threads share its core too, as a one-core machine would have them). *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process.`,
+    `16 kHz mono 16-bit, the bundled speech dictionary and ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned per 8 s block (the CLI default). Median of ${repeats} runs, the variants interleaved. *1, one core* is 1 job pinned to one core with \`taskset -c 0\` (one job runs on one thread, reading, solving and writing alike; pinned, V8's compiler and garbage-collector helper threads share its core too, as a one-core machine would have them). *Processing* is the CLI's own elapsed time for the file (read, solve, write); *wall* adds process start-up, dictionary loading and starting the solver threads. RTF = processing seconds / audio seconds. CPU is all threads of the process. Speed-ups: the ratio of the medians, and in brackets the median of the rounds' own ratios.`,
     '',
     '| file | jobs | processing s | RTF | wall s | CPU s | speed-up over 1 job | over one core |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -67,7 +76,7 @@ export function rtfSection(rows: QuellTiming[], repeats: number): string {
     const one = rows.find((r) => r.file === row.file && r.jobs === 1 && !r.pinned);
     const core = rows.find((r) => r.file === row.file && r.pinned);
     const s = median(row.seconds);
-    const over = (base: QuellTiming | undefined) => (base ? `${f2(median(base.seconds) / s)}x` : '');
+    const over = (base: QuellTiming | undefined) => (base ? `${f2(median(base.seconds) / s)}x (${f2(pairedSpeedup(base, row).median)}x)` : '');
     lines.push(`| ${row.file.label} | ${row.jobs}${row.pinned ? ', one core' : ''} | ${f2(s)} | ${f3(s / row.file.seconds)} | ${f2(median(row.wall))} | ${f2(median(row.cpu))} | ${over(one)} | ${over(core)} |`);
   }
   return lines.join('\n');
