@@ -36,10 +36,11 @@ interface Slot {
  * workers do not keep the process alive. The result of a job does not depend on which worker solved it.
  *
  * Samples and segments cross threads in shared memory (SharedArrayBuffers the pool keeps and reuses),
- * not by transferring ArrayBuffers: the first ArrayBuffer detached in a thread (which a transfer
- * does) makes V8 check every typed-array access of that thread's optimised code for detachment from
- * then on, and the solver thread's typed-array loops ran 10 % slower for the rest of the file (81
- * instead of 73 ms per 8 s block on the 2-core test machine). A job's samples are copied into a
+ * not by transferring ArrayBuffers: in Node 20, the first ArrayBuffer detached in a thread (which a
+ * transfer does) makes V8 check every typed-array access of that thread's optimised code for
+ * detachment from then on, and the solver thread's typed-array loops ran 10 % slower for the rest
+ * of the file (81 instead of 73 ms per 8 s block on the 2-core test machine; Chromium 156's V8 no
+ * longer does this). A job's samples are copied into a
  * shared input array; the worker writes the result's segments into a shared output array, which
  * stays the result's until solve.release() gives it back.
  *

@@ -31,8 +31,8 @@ export type SolverReply = { type: 'result'; id: number; result: BlockResult } | 
  * and on the page, a solveJob that posts `{ type: 'solve', id, job, into }` to a free worker and
  * resolves with the reply, given to separateAudioAsync with maxInFlight set to the number of workers
  * (engine/node/worker-pool.ts is the worker_threads version, which puts job.samples and `into` in
- * shared memory). Nothing is transferred: a detached ArrayBuffer would slow the thread's typed-array
- * code for good (see BlockWorkerPool), so what is not shared is copied.
+ * shared memory). Nothing is transferred: in Node 20 a detached ArrayBuffer slows the thread's
+ * typed-array code for good (see BlockWorkerPool), so what is not shared is copied.
  */
 export function createSolverHost(kernels?: KernelFactory): (request: SolverRequest) => SolverReply | null {
   let processor: BlockProcessor | null = null;
