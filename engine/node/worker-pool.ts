@@ -7,6 +7,7 @@ import { QuellError } from '../errors.js';
 import type { BlockJob, BlockResult } from '../separate/block-processor.js';
 import type { SolveJob } from '../separate/separate-async.js';
 import { replyError, type SolverReply, type SolverRequest, type SolverSpec } from '../separate/solver-host.js';
+import { SpareArrays } from '../util/spare-arrays.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, at least 1 (`quell denoise --jobs`). */
@@ -55,9 +56,9 @@ export class BlockWorkerPool {
   private readonly queue: Task[] = [];
   private closed = false;
   private broken: Error | null = null;
-  /** Shared arrays not in use, for jobs' samples and results' segments. */
-  private readonly spareInputs: Float32Array[] = [];
-  private readonly spareOutputs: Float32Array[] = [];
+  /** Shared arrays not in use, for jobs' samples and results' segments (set up in the constructor). */
+  private readonly spareInputs: SpareArrays;
+  private readonly spareOutputs: SpareArrays;
 
   constructor(spec: SolverSpec, options: WorkerPoolOptions) {
     const { size } = options;
@@ -65,6 +66,10 @@ export class BlockWorkerPool {
     this.size = size;
     this.spec = spec;
     this.url = options.workerUrl ?? defaultWorkerUrl();
+    // Up to one of each per job that can be out: the workers', and the results waiting their turn.
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+    this.spareInputs = new SpareArrays(2 * size + 2, shared);
+    this.spareOutputs = new SpareArrays(2 * size + 2, shared);
     if (size >= availableParallelism()) compileOnSolverThreads();
     for (let i = 0; i < size; i++) this.spawn();
   }
@@ -83,7 +88,7 @@ export class BlockWorkerPool {
         this.dispatch();
       }),
     {
-      release: (result: BlockResult) => this.putBack(this.spareOutputs, result.segments),
+      release: (result: BlockResult) => this.spareOutputs.give(result.segments),
     },
   );
 
@@ -112,7 +117,7 @@ export class BlockWorkerPool {
       slot.task = null;
       worker.unref();
       if (task) {
-        this.putBack(this.spareInputs, task.input);
+        if (task.input) this.spareInputs.give(task.input);
         // The caller gets its own samples array back (for Separator.recycle), not the shared copy.
         if (reply.type === 'result') task.resolve({ ...reply.result, samples: task.job.samples });
         else task.reject(replyError(reply));
@@ -147,25 +152,13 @@ export class BlockWorkerPool {
       slot.task = task;
       slot.worker.ref();
       const { job } = task;
-      const input = this.takeShared(this.spareInputs, job.samples.length);
+      const input = this.spareInputs.take(job.samples.length);
       input.set(job.samples);
       task.input = input;
-      const into = this.takeShared(this.spareOutputs, segmentsLength(this.spec, job));
+      const into = this.spareOutputs.take(segmentsLength(this.spec, job));
       // Nothing is transferred (see the class comment): the typed arrays on shared memory go as views.
       slot.worker.postMessage({ type: 'solve', id: job.index, job: { ...job, samples: input }, into } satisfies SolverRequest);
     }
-  }
-
-  /** The first n floats of a spare shared array at least that long, or of a new one. */
-  private takeShared(spares: Float32Array[], n: number): Float32Array {
-    const i = spares.findIndex((a) => a.length >= n);
-    const whole = i < 0 ? new Float32Array(new SharedArrayBuffer(4 * n)) : spares.splice(i, 1)[0];
-    return whole.subarray(0, n);
-  }
-
-  private putBack(spares: Float32Array[], used: Float32Array | undefined): void {
-    // Up to one of each per job that can be out: the workers', and the results waiting their turn.
-    if (used && used.buffer instanceof SharedArrayBuffer && spares.length < 2 * this.size + 2) spares.push(new Float32Array(used.buffer));
   }
 }
 

@@ -2,6 +2,7 @@ import { createStftPlan, type StftPlan } from '../dsp/stft-plan.js';
 import { QuellError } from '../errors.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
+import { SpareArrays } from '../util/spare-arrays.js';
 import { BlockSolver, type SolveSettings } from './block-solver.js';
 import type { SeparationModel } from './model.js';
 
@@ -46,9 +47,6 @@ export interface BlockResult {
   samples?: Float32Array;
 }
 
-/** Spare segment arrays a processor keeps for reuse (one per block in flight is plenty). */
-const MAX_SPARE_SEGMENTS = 4;
-
 /**
  * One block from samples to separated segments: STFT of every channel, the downmix magnitude
  * |mean of the channel spectra| solved by a BlockSolver, soft masks applied to every channel's
@@ -66,7 +64,8 @@ export class BlockProcessor {
   private readonly frameRe: Float32Array;
   private readonly frameIm: Float32Array;
   private readonly frameOut: Float32Array;
-  private readonly spareSegments: Float32Array[] = [];
+  /** Segments of consumed results, for later ones (a few: one per block in flight is plenty). */
+  private readonly spareSegments = new SpareArrays(4);
 
   /** `kernels`: default WebAssembly SIMD where available (as every other entry point), else plain TypeScript. */
   constructor(model: SeparationModel, settings: SolveSettings, maxFrames: number, kernels: KernelFactory = defaultKernels()) {
@@ -126,17 +125,13 @@ export class BlockProcessor {
    * for a later block's result to reuse instead of new memory.
    */
   recycle(segments: Float32Array): void {
-    if (this.spareSegments.length < MAX_SPARE_SEGMENTS) this.spareSegments.push(new Float32Array(segments.buffer));
+    this.spareSegments.give(segments);
   }
 
-  /** A zeroed array of n floats: into's first n, a spare one's if one is long enough, or a new one. */
+  /** A zeroed array of n floats: into's first n, or a spare or new one's. */
   private segmentsArray(n: number, into?: Float32Array): Float32Array {
-    if (into) {
-      if (into.length < n) throw new QuellError('E_PARAM', `the result needs ${n} floats; 'into' has ${into.length}`);
-      return into.subarray(0, n).fill(0);
-    }
-    const i = this.spareSegments.findIndex((a) => a.length >= n);
-    return i < 0 ? new Float32Array(n) : this.spareSegments.splice(i, 1)[0].subarray(0, n).fill(0);
+    if (into && into.length < n) throw new QuellError('E_PARAM', `the result needs ${n} floats; 'into' has ${into.length}`);
+    return (into ? into.subarray(0, n) : this.spareSegments.take(n)).fill(0);
   }
 
   /** One masked frame, (mask - g) times the spectrum at x0, inverse-transformed, windowed and added to `seg` at `at`. */

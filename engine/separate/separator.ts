@@ -2,6 +2,7 @@ import { Resampler } from '../dsp/resample.js';
 import { IstftSynthesizer } from '../dsp/istft.js';
 import { createStftPlan, frameCount, type StftPlan } from '../dsp/stft-plan.js';
 import { check, QuellError } from '../errors.js';
+import { SpareArrays } from '../util/spare-arrays.js';
 import type { BlockJob, BlockResult } from './block-processor.js';
 import type { SeparationModel } from './model.js';
 
@@ -87,8 +88,8 @@ export class Separator {
   private framesDone = 0; // frames synthesised
   private ended = false;
   private inputLength = 0;
-  /** Sample arrays of solved jobs, for the next jobs of the same size (see recycle). */
-  private readonly spareSamples: Float32Array[] = [];
+  /** Sample arrays of solved jobs, for the next jobs (see recycle). */
+  private readonly spareSamples: SpareArrays;
 
   // synthesis
   private readonly synth: IstftSynthesizer[][]; // [channel][source]
@@ -136,6 +137,7 @@ export class Separator {
     const maxInFlight = options.maxInFlight ?? 1;
     check(Number.isInteger(maxInFlight) && maxInFlight >= 1, `maxInFlight must be a positive integer; got ${maxInFlight}`);
     this.maxInFlight = maxInFlight;
+    this.spareSamples = new SpareArrays(maxInFlight + 1);
     this.capacity = blockFrames * (maxInFlight + 1) + 2 * contextFrames + chunkFrames + Math.ceil(nFft / hopSamples) + 2;
     // Untaken jobs start at frame framesDone - contextFrames or later, and the full check keeps
     // framesReady within capacity of that: capacity frames of samples and one window more suffice.
@@ -257,7 +259,7 @@ export class Separator {
     const { nFft, hopSamples: hop } = this.plan;
     const frames = stop - start;
     const span = (frames - 1) * hop + nFft;
-    const samples = this.samplesArray(this.channels * span);
+    const samples = this.spareSamples.take(this.channels * span);
     // Engine samples [s0, s0 + span): zeros outside the signal (the centred STFT's padding), the
     // rest in at most two contiguous runs of the ring.
     const s0 = start * hop - nFft / 2;
@@ -286,15 +288,9 @@ export class Separator {
     };
   }
 
-  /** Takes back a solved job's samples (BlockResult.samples), for a later job of the same size instead of new memory. */
+  /** Takes back a solved job's samples (BlockResult.samples), for a later job instead of new memory. */
   recycle(samples: Float32Array): void {
-    if (this.spareSamples.length <= this.maxInFlight) this.spareSamples.push(samples);
-  }
-
-  /** An array of exactly n floats, not necessarily zeroed: a spare one if its size fits, else a new one. */
-  private samplesArray(n: number): Float32Array {
-    const i = this.spareSamples.findIndex((a) => a.length === n);
-    return i < 0 ? new Float32Array(n) : this.spareSamples.splice(i, 1)[0];
+    this.spareSamples.give(samples);
   }
 
   /** True once every job has been taken and the input has ended. */

@@ -55,12 +55,12 @@ describe('Separator.recycle', () => {
     expect(fresh[fresh.length - 1].samples[fresh[fresh.length - 1].samples.length - 1]).toBe(0);
     const planted = new Float32Array(fresh[0].samples.length).fill(NaN);
     const reused: boolean[] = [];
-    let previous: Float32Array | null = planted;
+    let previous: Float32Array = planted;
     const recycled = cutJobs(
       x,
       (s) => s.recycle(planted),
       (s, job) => {
-        reused.push(job.samples === previous || job.samples === planted);
+        reused.push(job.samples.buffer === previous.buffer || job.samples.buffer === planted.buffer);
         job.samples.fill(NaN);
         s.recycle(job.samples);
         previous = job.samples;
