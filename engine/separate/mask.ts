@@ -12,6 +12,7 @@
  */
 export function softMasks(S: Float32Array, sources: number, frames: number, bins: number, power: number, target: number, floorGain: number, targetWeight = 1): void {
   const plane = frames * bins;
+  if (sources === 2 && power === 2 && (target === 0 || target === 1)) return wienerPair(S, plane, target, floorGain, targetWeight);
   for (let i = 0; i < plane; i++) {
     let total = 0;
     for (let j = 0; j < sources; j++) {
@@ -35,6 +36,40 @@ export function softMasks(S: Float32Array, sources: number, frames: number, bins
         const scale = rest > 0 ? (1 - floorGain) / rest : 0;
         for (let j = 0; j < sources; j++) S[j * plane + i] = j === target ? floorGain : S[j * plane + i] * scale;
       }
+    }
+  }
+}
+
+/**
+ * softMasks for the denoiser's case, two sources and p = 2, in one branch-light pass (the general
+ * loop took ~2.6 ms per 8 s block). The same arithmetic, step for step, so the same masks bit for
+ * bit: v_j rounded to float32 where the general loop stores it, the total summed unrounded.
+ */
+function wienerPair(S: Float32Array, plane: number, target: number, floorGain: number, targetWeight: number): void {
+  const t0 = target * plane;
+  const r0 = (1 - target) * plane;
+  const floor = floorGain > 0 ? floorGain : 0;
+  for (let i = 0; i < plane; i++) {
+    const a = S[t0 + i];
+    const b = S[r0 + i];
+    const vt = a * a * targetWeight;
+    const vr = b * b;
+    const total = vt + vr;
+    if (!(total > 1e-30)) {
+      S[t0 + i] = 0.5;
+      S[r0 + i] = 0.5;
+      continue;
+    }
+    const inv = 1 / total;
+    const mt = Math.fround(Math.fround(vt) * inv);
+    if (mt < floor) {
+      const rest = 1 - mt;
+      const scale = rest > 0 ? (1 - floor) / rest : 0;
+      S[t0 + i] = floor;
+      S[r0 + i] = Math.fround(Math.fround(vr) * inv) * scale;
+    } else {
+      S[t0 + i] = mt;
+      S[r0 + i] = Math.fround(vr) * inv;
     }
   }
 }
