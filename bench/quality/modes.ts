@@ -59,47 +59,48 @@ export const QUELL_MODES: QuellMode[] = [
 /** Samples of frame length the gate keeps or drops together. */
 const GATE_FRAME = 512;
 
+/** Sums of a^2 and b^2 over [from, to). */
+function energies(a: Float32Array, b: Float32Array, from: number, to: number): [number, number] {
+  let ea = 0;
+  let eb = 0;
+  for (let k = from; k < to; k++) {
+    ea += a[k] * a[k];
+    eb += b[k] * b[k];
+  }
+  return [ea, eb];
+}
+
 /**
- * The noise a first pass (the default) found, as training material for a second pass's noise
- * dictionary: all of it, or with `gateDb` only the stretches where it is that far above the first
- * pass's speech (null when less than half a second is left).
+ * A first pass (the default), and the noise it found as training material for a second pass's
+ * noise dictionary: all of it, or with `gateDb` only the stretches where it is that far above the
+ * first pass's speech; null when less than half a second is left, or when the first pass's SNR
+ * estimate is above `maxSnrDb` (its noise then holds too much speech to learn from).
  */
-function firstPassNoise(noisy: AudioData, ctx: QuellModeContext, gateDb: number | undefined, maxSnrDb: number | undefined): Float32Array | null {
+function firstPass(noisy: AudioData, ctx: QuellModeContext, gateDb: number | undefined, maxSnrDb: number | undefined): { speech: AudioData; material: Float32Array | null } {
   const first = denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels });
   const noise = first.noise.channels[0];
   const speech = first.speech.channels[0];
   if (maxSnrDb !== undefined) {
-    let es = 0;
-    let en = 0;
-    for (let k = 0; k < noise.length; k++) {
-      es += speech[k] * speech[k];
-      en += noise[k] * noise[k];
-    }
-    // The first pass's own SNR estimate: above the limit, its noise holds too much speech to learn from.
-    if (!(10 * Math.log10(es / en) <= maxSnrDb)) return null;
+    const [es, en] = energies(speech, noise, 0, noise.length);
+    if (!(10 * Math.log10(es / en) <= maxSnrDb)) return { speech: first.speech, material: null };
   }
-  if (gateDb === undefined) return noise;
+  if (gateDb === undefined) return { speech: first.speech, material: noise };
   const ratio = 10 ** (gateDb / 10);
   const kept: Float32Array[] = [];
   for (let i = 0; i + GATE_FRAME <= noise.length; i += GATE_FRAME) {
-    let es = 0;
-    let en = 0;
-    for (let k = i; k < i + GATE_FRAME; k++) {
-      es += speech[k] * speech[k];
-      en += noise[k] * noise[k];
-    }
+    const [es, en] = energies(speech, noise, i, i + GATE_FRAME);
     if (en > es * ratio) kept.push(noise.subarray(i, i + GATE_FRAME));
   }
-  if (kept.length * GATE_FRAME < noisy.sampleRate / 2) return null;
-  const out = new Float32Array(kept.length * GATE_FRAME);
-  kept.forEach((x, j) => out.set(x, j * GATE_FRAME));
-  return out;
+  if (kept.length * GATE_FRAME < noisy.sampleRate / 2) return { speech: first.speech, material: null };
+  const material = new Float32Array(kept.length * GATE_FRAME);
+  kept.forEach((x, j) => material.set(x, j * GATE_FRAME));
+  return { speech: first.speech, material };
 }
 
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
  * (speech/noise come from the fold; "clip": true adds the clip dictionary, "clip": N one of N atoms, "general": true the fold's general noise dictionary;
- * "twoPass": N denoises twice, the second time with an N-atom dictionary trained on the first pass's noise (see firstPassNoise; "gateDb" selects from it, "maxSnrDb" skips the second pass above that first-pass SNR)).
+ * "twoPass": N denoises twice, the second time with an N-atom dictionary trained on the first pass's noise (see firstPass; "gateDb" selects from it, "maxSnrDb" skips the second pass above that first-pass SNR)).
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
@@ -110,9 +111,8 @@ function experimentalModes(): QuellMode[] {
     description: `experimental: ${JSON.stringify({ clip, general, twoPass, gateDb, maxSnrDb, ...options })}`,
     run: (noisy, ctx) => {
       if (twoPass) {
-        const material = firstPassNoise(noisy, ctx, gateDb, maxSnrDb);
-        // Too little noise-only material: the first pass's result (computed again: deterministic).
-        if (!material) return denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels }).speech;
+        const { speech, material } = firstPass(noisy, ctx, gateDb, maxSnrDb);
+        if (!material) return speech;
         const dictionary = trainDictionary([{ name: 'first-pass noise', samples: material }], { ...clipTrainOptions(ctx.speech, 'first-pass noise', 'bench'), atoms: twoPass, iterations: 100, kernels: ctx.kernels });
         return denoiseAudio(noisy, { speech: ctx.speech, noise: [dictionary], noiseLearnedAtoms: LEARNED_ATOMS_WITH_PROFILE, kernels: ctx.kernels, ...options }).speech;
       }

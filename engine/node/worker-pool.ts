@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { QuellError } from '../errors.js';
-import type { BlockJob, BlockResult } from '../separate/block-processor.js';
+import { segmentsLength, type BlockJob, type BlockResult } from '../separate/block-processor.js';
 import type { SolveJob } from '../separate/separate-async.js';
 import { replyError, type SolverReply, type SolverRequest, type SolverSpec } from '../separate/solver-host.js';
 import { SpareArrays } from '../util/spare-arrays.js';
@@ -155,17 +155,11 @@ export class BlockWorkerPool {
       const input = this.spareInputs.take(job.samples.length);
       input.set(job.samples);
       task.input = input;
-      const into = this.spareOutputs.take(segmentsLength(this.spec, job));
+      const into = this.spareOutputs.take(segmentsLength(this.spec.model, job));
       // Nothing is transferred (see the class comment): the typed arrays on shared memory go as views.
       slot.worker.postMessage({ type: 'solve', id: job.index, job: { ...job, samples: input }, into } satisfies SolverRequest);
     }
   }
-}
-
-/** Floats of a job's result segments (see BlockResult.segments). */
-function segmentsLength(spec: SolverSpec, job: BlockJob): number {
-  const { model } = spec;
-  return (model.sources.length - 1) * job.channels * ((job.coreFrames - 1) * model.hopSamples + model.nFft);
 }
 
 let compilingOnSolverThreads = false;

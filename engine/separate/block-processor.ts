@@ -47,6 +47,11 @@ export interface BlockResult {
   samples?: Float32Array;
 }
 
+/** Floats of a job's BlockResult.segments: (sources - 1) x channels x ((coreFrames - 1) hop + nFft). */
+export function segmentsLength(model: SeparationModel, job: Pick<BlockJob, 'channels' | 'coreFrames'>): number {
+  return (model.sources.length - 1) * job.channels * ((job.coreFrames - 1) * model.hopSamples + model.nFft);
+}
+
 /**
  * One block from samples to separated segments: STFT of every channel, the downmix magnitude
  * |mean of the channel spectra| solved by a BlockSolver, soft masks applied to every channel's
@@ -107,7 +112,7 @@ export class BlockProcessor {
 
     const synthesized = sources - 1;
     const segLength = (coreFrames - 1) * hop + nFft;
-    const segments = this.segmentsArray(synthesized * channels * segLength, into);
+    const segments = this.segmentsArray(segmentsLength(model, job), into);
     for (let j = 0; j < synthesized; j++) {
       for (let c = 0; c < channels; c++) {
         const seg = segments.subarray((j * channels + c) * segLength, (j * channels + c + 1) * segLength);
