@@ -32,17 +32,17 @@ export interface FoldSpec {
   key: string;
 }
 
-function fold(id: string, kind: FoldSpec['kind'], label: string, atoms: number, sources: FoldSource[]): FoldSpec {
-  const identity = { version: FOLD_VERSION, settings: SETTINGS, kind, atoms, sources: sources.map((s) => [s.name, s.bytes, s.part]) };
+function fold(id: string, kind: FoldSpec['kind'], label: string, atoms: number, sources: FoldSource[], settings: typeof SETTINGS = SETTINGS): FoldSpec {
+  const identity = { version: FOLD_VERSION, settings, kind, atoms, sources: sources.map((s) => [s.name, s.bytes, s.part]) };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
   return { id, kind, label, atoms, sources, key };
 }
 
 /** Speech fold: a speech dictionary trained on every speaker but the test speaker (leave one speaker out). */
-export function speechFold(data: Dataset, testSpeaker: string): FoldSpec {
+export function speechFold(data: Dataset, testSpeaker: string, settings: typeof SETTINGS = SETTINGS): FoldSpec {
   const others = data.speech.filter((f) => f.name !== testSpeaker).map((f) => ({ ...f, part: 'whole' as const }));
   if (!others.length) throw new Error('leave-one-speaker-out needs at least two speakers');
-  return fold(`speech-without-${stem(testSpeaker)}`, 'speech', `speech without ${stem(testSpeaker)}`, SETTINGS.speechAtoms, others);
+  return fold(`speech-without-${stem(testSpeaker)}`, 'speech', `speech without ${stem(testSpeaker)}`, settings.speechAtoms, others, settings);
 }
 
 /** Unseen-noise fold: a general noise dictionary trained on every noise recording but the test one. */

@@ -4,6 +4,16 @@ import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
 import { CLIP_ATOMS, CLIP_ITERATIONS, clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../engine/presets.js';
 import { denoiseAudio } from '../../engine/separate/separate.js';
+import { decodeDictionary } from '../../engine/dictionary/format.js';
+import { resolve } from 'node:path';
+import { createRealFft } from '../../engine/dsp/fft.js';
+import { createStftPlan } from '../../engine/dsp/stft-plan.js';
+import { stft } from '../../engine/dsp/stft.js';
+import { istft } from '../../engine/dsp/istft.js';
+import { SETTINGS } from '../../scripts/train-dictionaries.js';
+import { REPO_ROOT } from './config.js';
+import { listDataset, stem } from './dataset.js';
+import { readCachedFold, speechFold } from './folds.js';
 
 /** What a Quell mode gets besides the noisy input. */
 export interface QuellModeContext {
@@ -78,38 +88,131 @@ function energies(a: Float32Array, b: Float32Array, from: number, to: number): [
  */
 function firstPass(noisy: AudioData, ctx: QuellModeContext, gateDb: number | undefined, maxSnrDb: number | undefined): { speech: AudioData; material: Float32Array | null } {
   const first = denoiseAudio(noisy, { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels });
-  const noise = first.noise.channels[0];
-  const speech = first.speech.channels[0];
+  return { speech: first.speech, material: gatedMaterial(first.speech.channels[0], first.noise.channels[0], noisy.sampleRate, gateDb, maxSnrDb) };
+}
+
+/** The noise estimate as training material (see firstPass): null above maxSnrDb or with under half a second kept. */
+function gatedMaterial(speech: Float32Array, noise: Float32Array, rate: number, gateDb: number | undefined, maxSnrDb: number | undefined): Float32Array | null {
   if (maxSnrDb !== undefined) {
     const [es, en] = energies(speech, noise, 0, noise.length);
-    if (!(10 * Math.log10(es / en) <= maxSnrDb)) return { speech: first.speech, material: null };
+    if (!(10 * Math.log10(es / en) <= maxSnrDb)) return null;
   }
-  if (gateDb === undefined) return { speech: first.speech, material: noise };
+  if (gateDb === undefined) return noise;
   const ratio = 10 ** (gateDb / 10);
   const kept: Float32Array[] = [];
   for (let i = 0; i + GATE_FRAME <= noise.length; i += GATE_FRAME) {
     const [es, en] = energies(speech, noise, i, i + GATE_FRAME);
     if (en > es * ratio) kept.push(noise.subarray(i, i + GATE_FRAME));
   }
-  if (kept.length * GATE_FRAME < noisy.sampleRate / 2) return { speech: first.speech, material: null };
+  if (kept.length * GATE_FRAME < rate / 2) return null;
   const material = new Float32Array(kept.length * GATE_FRAME);
   kept.forEach((x, j) => material.set(x, j * GATE_FRAME));
-  return { speech: first.speech, material };
+  return material;
+}
+
+/** The fold's speech dictionary trained with other settings (an "alt" experiment); it must be in the cache. */
+function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): Dictionary {
+  const data = listDataset(resolve(REPO_ROOT, '../shared/data'));
+  const speaker = data.speech.find((f) => ctx.speech.label === `speech without ${stem(f.name)}`);
+  if (!speaker) throw new Error(`no speaker for ${ctx.speech.label}`);
+  const spec = speechFold(data, speaker.name, { ...SETTINGS, ...overrides });
+  const bytes = readCachedFold(resolve(REPO_ROOT, 'bench/cache'), spec);
+  if (!bytes) throw new Error(`${spec.id} (${JSON.stringify(overrides)}) is not cached: run the bench once with QUELL_FOLD_SETTINGS`);
+  return decodeDictionary(bytes);
+}
+
+/** high's spectrum below f0 (raised-cosine transition of `width` Hz) and low's above, by one FFT of the whole signal. */
+function crossover(high: Float32Array, low: Float32Array, f0: number, width: number, rate: number, lowWeight: number, highWeight: number): Float32Array {
+  let size = 4;
+  while (size < high.length) size *= 2;
+  const fft = createRealFft(size);
+  const half = size / 2;
+  const [ar, ai, br, bi] = [0, 0, 0, 0].map(() => new Float32Array(half + 1));
+  const pad = (x: Float32Array) => { const p = new Float32Array(size); p.set(x); return p; };
+  fft.forward(pad(high), ar, ai);
+  fft.forward(pad(low), br, bi);
+  for (let k = 0; k <= half; k++) {
+    const f = (k * rate) / size;
+    const t = Math.min(Math.max((f - (f0 - width / 2)) / width, 0), 1);
+    const w = highWeight + (lowWeight - highWeight) * (0.5 + 0.5 * Math.cos(Math.PI * t)); // the long window's member's share
+    ar[k] = (1 - w) * ar[k] + w * br[k];
+    ai[k] = (1 - w) * ai[k] + w * bi[k];
+  }
+  const out = new Float32Array(size);
+  fft.inverse(ar, ai, out);
+  return out.slice(0, high.length);
+}
+
+/** One mask on x's 512/128 STFT from two speech estimates: their mean powers (power) or the geometric mean of their Wiener masks (geo). */
+function fuseMasks(x: Float32Array, a: Float32Array, b: Float32Array, how: 'power' | 'geo'): Float32Array {
+  const plan = createStftPlan({ nFft: 512, hopSamples: 128, window: 'hann' });
+  const X = stft(plan, x);
+  const A = stft(plan, a);
+  const B = stft(plan, b);
+  const re = new Float32Array(X.re.length);
+  const im = new Float32Array(X.re.length);
+  const eps = 1e-12;
+  for (let i = 0; i < re.length; i++) {
+    const sa = A.re[i] ** 2 + A.im[i] ** 2;
+    const sb = B.re[i] ** 2 + B.im[i] ** 2;
+    const na = (X.re[i] - A.re[i]) ** 2 + (X.im[i] - A.im[i]) ** 2;
+    const nb = (X.re[i] - B.re[i]) ** 2 + (X.im[i] - B.im[i]) ** 2;
+    const m = how === 'power' ? (sa + sb) / (sa + sb + na + nb + eps) : Math.sqrt((sa / (sa + na + eps)) * (sb / (sb + nb + eps)));
+    re[i] = m * X.re[i];
+    im[i] = m * X.im[i];
+  }
+  return istft(plan, { frames: X.frames, bins: X.bins, re, im }, x.length);
 }
 
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
  * (speech/noise come from the fold; "clip": true adds the clip dictionary, "clip": N one of N atoms, "general": true the fold's general noise dictionary;
  * "twoPass": N denoises twice, the second time with an N-atom dictionary trained on the first pass's noise (see firstPass; "gateDb" selects from it, "maxSnrDb" skips the second pass above that first-pass SNR)).
+ * "alt": [{settings, options?, weight?}, ...] is an ensemble over analyses: each member denoises with the fold's speech
+ * dictionary trained with those SETTINGS overrides ({} = the shipped ones; e.g. {"nFft":1024,"hopSamples":256}, cached
+ * by an earlier run with QUELL_FOLD_SETTINGS) and its own options; the outputs are averaged (weights default to equal),
+ * or combined by "crossoverHz" (the second member below it; "highWeight" its share above) or "fuse" ("power": one
+ * Wiener mask from the members' mean powers; "geo": the geometric mean of their masks). With "alt", "clip" gives every
+ * member a clip dictionary at its own STFT settings, and "twoPass" runs the whole ensemble twice.
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: number; gateDb?: number; maxSnrDb?: number }>;
-  return Object.entries(specs).map(([name, { clip, general, twoPass, gateDb, maxSnrDb, ...options }]) => ({
+  type Alt = { settings: Record<string, unknown>; options?: Record<string, unknown>; weight?: number };
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: number; gateDb?: number; maxSnrDb?: number; alt?: Alt[]; crossoverHz?: number; crossoverWidthHz?: number; highWeight?: number; fuse?: 'power' | 'geo' }>;
+  return Object.entries(specs).map(([name, { clip, general, twoPass, gateDb, maxSnrDb, alt, crossoverHz, crossoverWidthHz, highWeight, fuse, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, general, twoPass, gateDb, maxSnrDb, ...options })}`,
+    description: `experimental: ${JSON.stringify({ clip, general, twoPass, gateDb, maxSnrDb, alt, crossoverHz, crossoverWidthHz, highWeight, fuse, ...options })}`,
     run: (noisy, ctx) => {
+      if (alt) {
+        // Ensemble: runs with speech dictionaries of other STFT settings, their outputs averaged with the weights;
+        // with "clip" each member also gets a clip dictionary at its own STFT settings; with "twoPass" the
+        // ensemble runs twice, the second time with a noise dictionary (per member) from the first's noise.
+        const ensemble = (material: Float32Array | null, atoms: number) => {
+          const members = alt.map((m) => {
+            const speech = Object.keys(m.settings).length ? altSpeech(ctx, m.settings) : ctx.speech;
+            const noise = material ? [trainDictionary([{ name: 'noise material', samples: material }], { ...clipTrainOptions(speech, 'noise', 'bench'), atoms, kernels: ctx.kernels })] : [];
+            const learned = material ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS;
+            return { w: m.weight ?? 1 / alt.length, y: denoiseAudio(noisy, { speech, noise, noiseLearnedAtoms: learned, kernels: ctx.kernels, ...options, ...m.options }).speech };
+          });
+          if (fuse) return fuseMasks(noisy.channels[0], members[0].y.channels[0], members[1].y.channels[0], fuse);
+          if (crossoverHz !== undefined) return crossover(members[0].y.channels[0], members[1].y.channels[0], crossoverHz, crossoverWidthHz ?? crossoverHz / 2, noisy.sampleRate, members[1].w * 2 > 1 ? 1 : members[1].w * 2, highWeight ?? 0);
+          const out = new Float32Array(noisy.channels[0].length);
+          for (const { w, y } of members) {
+            const x = y.channels[0];
+            for (let i = 0; i < x.length; i++) out[i] += w * x[i];
+          }
+          return out;
+        };
+        const wrap = (out: Float32Array): AudioData => ({ ...noisy, channels: [out] });
+        if (clip) return wrap(ensemble(ctx.clip, typeof clip === 'number' ? clip : CLIP_ATOMS));
+        const first = ensemble(null, 0);
+        if (!twoPass) return wrap(first);
+        const x = noisy.channels[0];
+        const noiseEstimate = x.map((v, i) => v - first[i]);
+        const material = gatedMaterial(first, noiseEstimate, noisy.sampleRate, gateDb, maxSnrDb);
+        return wrap(material ? ensemble(material, twoPass) : first);
+      }
       if (twoPass) {
         const { speech, material } = firstPass(noisy, ctx, gateDb, maxSnrDb);
         if (!material) return speech;
