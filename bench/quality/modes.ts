@@ -1,15 +1,11 @@
+import { resolve } from 'node:path';
 import type { AudioData } from '../../engine/audio/audio-data.js';
 import type { Dictionary } from '../../engine/dictionary/dictionary.js';
+import { decodeDictionary } from '../../engine/dictionary/format.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
 import { CLIP_ATOMS, CLIP_ITERATIONS, clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../engine/presets.js';
 import { denoiseAudio } from '../../engine/separate/separate.js';
-import { decodeDictionary } from '../../engine/dictionary/format.js';
-import { resolve } from 'node:path';
-import { createRealFft } from '../../engine/dsp/fft.js';
-import { createStftPlan } from '../../engine/dsp/stft-plan.js';
-import { stft } from '../../engine/dsp/stft.js';
-import { istft } from '../../engine/dsp/istft.js';
 import { SETTINGS } from '../../scripts/train-dictionaries.js';
 import { REPO_ROOT } from './config.js';
 import { listDataset, stem } from './dataset.js';
@@ -110,7 +106,7 @@ function gatedMaterial(speech: Float32Array, noise: Float32Array, rate: number, 
   return material;
 }
 
-/** The fold's speech dictionary trained with other settings (an "alt" experiment); it must be in the cache. */
+/** The fold's speech dictionary trained with other settings (an "alt" experiment; ../shared/data's folds only); it must be in the cache. */
 function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): Dictionary {
   const data = listDataset(resolve(REPO_ROOT, '../shared/data'));
   const speaker = data.speech.find((f) => ctx.speech.label === `speech without ${stem(f.name)}`);
@@ -121,68 +117,24 @@ function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): D
   return decodeDictionary(bytes);
 }
 
-/** high's spectrum below f0 (raised-cosine transition of `width` Hz) and low's above, by one FFT of the whole signal. */
-function crossover(high: Float32Array, low: Float32Array, f0: number, width: number, rate: number, lowWeight: number, highWeight: number): Float32Array {
-  let size = 4;
-  while (size < high.length) size *= 2;
-  const fft = createRealFft(size);
-  const half = size / 2;
-  const [ar, ai, br, bi] = [0, 0, 0, 0].map(() => new Float32Array(half + 1));
-  const pad = (x: Float32Array) => { const p = new Float32Array(size); p.set(x); return p; };
-  fft.forward(pad(high), ar, ai);
-  fft.forward(pad(low), br, bi);
-  for (let k = 0; k <= half; k++) {
-    const f = (k * rate) / size;
-    const t = Math.min(Math.max((f - (f0 - width / 2)) / width, 0), 1);
-    const w = highWeight + (lowWeight - highWeight) * (0.5 + 0.5 * Math.cos(Math.PI * t)); // the long window's member's share
-    ar[k] = (1 - w) * ar[k] + w * br[k];
-    ai[k] = (1 - w) * ai[k] + w * bi[k];
-  }
-  const out = new Float32Array(size);
-  fft.inverse(ar, ai, out);
-  return out.slice(0, high.length);
-}
-
-/** One mask on x's 512/128 STFT from two speech estimates: their mean powers (power) or the geometric mean of their Wiener masks (geo). */
-function fuseMasks(x: Float32Array, a: Float32Array, b: Float32Array, how: 'power' | 'geo'): Float32Array {
-  const plan = createStftPlan({ nFft: 512, hopSamples: 128, window: 'hann' });
-  const X = stft(plan, x);
-  const A = stft(plan, a);
-  const B = stft(plan, b);
-  const re = new Float32Array(X.re.length);
-  const im = new Float32Array(X.re.length);
-  const eps = 1e-12;
-  for (let i = 0; i < re.length; i++) {
-    const sa = A.re[i] ** 2 + A.im[i] ** 2;
-    const sb = B.re[i] ** 2 + B.im[i] ** 2;
-    const na = (X.re[i] - A.re[i]) ** 2 + (X.im[i] - A.im[i]) ** 2;
-    const nb = (X.re[i] - B.re[i]) ** 2 + (X.im[i] - B.im[i]) ** 2;
-    const m = how === 'power' ? (sa + sb) / (sa + sb + na + nb + eps) : Math.sqrt((sa / (sa + na + eps)) * (sb / (sb + nb + eps)));
-    re[i] = m * X.re[i];
-    im[i] = m * X.im[i];
-  }
-  return istft(plan, { frames: X.frames, bins: X.bins, re, im }, x.length);
-}
-
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
  * (speech/noise come from the fold; "clip": true adds the clip dictionary, "clip": N one of N atoms, "general": true the fold's general noise dictionary;
  * "twoPass": N denoises twice, the second time with an N-atom dictionary trained on the first pass's noise (see firstPass; "gateDb" selects from it, "maxSnrDb" skips the second pass above that first-pass SNR)).
  * "alt": [{settings, options?, weight?}, ...] is an ensemble over analyses: each member denoises with the fold's speech
  * dictionary trained with those SETTINGS overrides ({} = the shipped ones; e.g. {"nFft":1024,"hopSamples":256}, cached
- * by an earlier run with QUELL_FOLD_SETTINGS) and its own options; the outputs are averaged (weights default to equal),
- * or combined by "crossoverHz" (the second member below it; "highWeight" its share above) or "fuse" ("power": one
- * Wiener mask from the members' mean powers; "geo": the geometric mean of their masks). With "alt", "clip" gives every
- * member a clip dictionary at its own STFT settings, and "twoPass" runs the whole ensemble twice.
+ * by an earlier run with QUELL_FOLD_SETTINGS) and its own options; the outputs are averaged (weights default to equal;
+ * a crossover and fused masks, which did worse, are in commit f3909be). With "alt", "clip" gives every member a clip
+ * dictionary at its own STFT settings, and "twoPass" runs the whole ensemble twice.
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
   type Alt = { settings: Record<string, unknown>; options?: Record<string, unknown>; weight?: number };
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: number; gateDb?: number; maxSnrDb?: number; alt?: Alt[]; crossoverHz?: number; crossoverWidthHz?: number; highWeight?: number; fuse?: 'power' | 'geo' }>;
-  return Object.entries(specs).map(([name, { clip, general, twoPass, gateDb, maxSnrDb, alt, crossoverHz, crossoverWidthHz, highWeight, fuse, ...options }]) => ({
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: number; gateDb?: number; maxSnrDb?: number; alt?: Alt[] }>;
+  return Object.entries(specs).map(([name, { clip, general, twoPass, gateDb, maxSnrDb, alt, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, general, twoPass, gateDb, maxSnrDb, alt, crossoverHz, crossoverWidthHz, highWeight, fuse, ...options })}`,
+    description: `experimental: ${JSON.stringify({ clip, general, twoPass, gateDb, maxSnrDb, alt, ...options })}`,
     run: (noisy, ctx) => {
       if (alt) {
         // Ensemble: runs with speech dictionaries of other STFT settings, their outputs averaged with the weights;
@@ -195,8 +147,6 @@ function experimentalModes(): QuellMode[] {
             const learned = material ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS;
             return { w: m.weight ?? 1 / alt.length, y: denoiseAudio(noisy, { speech, noise, noiseLearnedAtoms: learned, kernels: ctx.kernels, ...options, ...m.options }).speech };
           });
-          if (fuse) return fuseMasks(noisy.channels[0], members[0].y.channels[0], members[1].y.channels[0], fuse);
-          if (crossoverHz !== undefined) return crossover(members[0].y.channels[0], members[1].y.channels[0], crossoverHz, crossoverWidthHz ?? crossoverHz / 2, noisy.sampleRate, members[1].w * 2 > 1 ? 1 : members[1].w * 2, highWeight ?? 0);
           const out = new Float32Array(noisy.channels[0].length);
           for (const { w, y } of members) {
             const x = y.channels[0];
