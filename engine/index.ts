@@ -11,6 +11,7 @@ export type { Dictionary, DictionaryKind } from './dictionary/dictionary.js';
 export { encodeDictionary, decodeDictionary, checkDictionaryFits } from './dictionary/format.js';
 export { trainDictionary, type TrainOptions } from './dictionary/train.js';
 export { separateAudio, denoiseAudio, type SeparateOptions, type DenoiseOptions } from './separate/separate.js';
+export { denoiseHighQuality, gateNoiseMaterial, type Analysis, type HighQualityOptions, type HighQualityResult } from './separate/high-quality.js';
 export { separateAudioAsync, type SeparateAsyncOptions, type SolveJob } from './separate/separate-async.js';
 export { DEFAULT_STRENGTH, MAX_STRENGTH, strengthSettings, type StrengthSettings } from './presets.js';
 export { siSdr, snr, segmentalSnr, stoi, estoi } from './metrics/index.js';

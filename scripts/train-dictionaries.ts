@@ -35,6 +35,9 @@ export const SETTINGS = {
   noiseTypeAtoms: 32,
 };
 
+/** STFT of the speech dictionary of `--quality high`'s second analysis (engine/separate/high-quality.ts): twice the frame length. */
+export const HIRES_STFT = { nFft: 1024, hopSamples: 256 };
+
 /** Noise type of a DEV-set noise file: its name up to the first underscore (music_blues -> music). */
 export function noiseType(file: string): string {
   return basename(file, '.wav').split('_')[0];
@@ -65,6 +68,8 @@ function load(dir: string, file: string): TrainingRecording {
 
 interface Job {
   name: string;
+  /** STFT other than SETTINGS' nFft/hopSamples. */
+  stft?: { nFft: number; hopSamples: number };
   file: string;
   kind: 'speech' | 'noise';
   label: string;
@@ -87,6 +92,17 @@ export function plan(data: string, listing: { speech: string[]; noise: string[] 
       description: `${speech.length} speakers, 5 languages; the general speech dictionary`,
       recordings: speech,
       dir: join(data, 'speech'),
+    },
+    {
+      name: 'speech-1024',
+      file: 'speech-1024.qdict',
+      kind: 'speech',
+      label: 'general speech, 1024-point STFT',
+      atoms: SETTINGS.speechAtoms,
+      description: `the general speech dictionary's speakers with a ${HIRES_STFT.nFft}-point STFT (hop ${HIRES_STFT.hopSamples}): the second analysis of --quality high`,
+      recordings: speech,
+      dir: join(data, 'speech'),
+      stft: HIRES_STFT,
     },
     {
       name: 'noise',
@@ -122,8 +138,8 @@ function train(job: Job): Dictionary {
     kind: job.kind,
     label: job.label,
     sampleRate: SETTINGS.sampleRate,
-    nFft: SETTINGS.nFft,
-    hopSamples: SETTINGS.hopSamples,
+    nFft: job.stft?.nFft ?? SETTINGS.nFft,
+    hopSamples: job.stft?.hopSamples ?? SETTINGS.hopSamples,
     window: SETTINGS.window,
     atoms: job.atoms,
     beta: SETTINGS.beta,

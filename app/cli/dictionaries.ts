@@ -8,7 +8,7 @@ import { readMono } from './inputs.js';
 
 const QDICT_MAGIC = [0x89, 0x51, 0x44, 0x49];
 
-function looksLikeDictionary(path: string): boolean {
+export function looksLikeDictionary(path: string): boolean {
   if (path.toLowerCase().endsWith('.qdict')) return true;
   try {
     const head = readFileSync(path).subarray(0, 4);

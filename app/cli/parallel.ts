@@ -43,6 +43,25 @@ export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run:
 }
 
 /**
+ * Runs `run` with cancellation on Ctrl-C, for work that runs on threads of its own (`--quality
+ * high`): the first SIGINT sets the signal (the work terminates its threads and fails with
+ * E_CANCELLED), a second exits at once (status 130).
+ */
+export async function withCancellation<T>(run: (signal: { aborted: boolean }) => Promise<T>): Promise<T> {
+  const signal = { aborted: false };
+  const onSigint = (): void => {
+    if (signal.aborted) process.exit(130);
+    signal.aborted = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run(signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/**
  * Calls `task` for every item, at most `limit` at a time, in order of the items. A task's failure
  * is its own business (catch inside), except cancellation: after an E_CANCELLED no new task starts,
  * and it is rethrown once the running ones have settled.

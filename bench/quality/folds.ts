@@ -5,7 +5,7 @@ import type { Dictionary } from '../../engine/dictionary/dictionary.js';
 import { decodeDictionary } from '../../engine/dictionary/format.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
-import { SETTINGS } from '../../scripts/train-dictionaries.js';
+import { HIRES_STFT, SETTINGS } from '../../scripts/train-dictionaries.js';
 
 // Tuning hook: QUELL_FOLD_SETTINGS='{"speechAtoms":128}' trains (and caches) the folds with other
 // dictionary settings than the shipped ones. The cache key includes the settings.
@@ -30,12 +30,14 @@ export interface FoldSpec {
   sources: FoldSource[];
   /** sha256 of (version, settings, kind, atoms, source names, sizes and parts). */
   key: string;
+  /** The training settings (SETTINGS, or with the second analysis' STFT). */
+  settings: typeof SETTINGS;
 }
 
 function fold(id: string, kind: FoldSpec['kind'], label: string, atoms: number, sources: FoldSource[], settings: typeof SETTINGS = SETTINGS): FoldSpec {
   const identity = { version: FOLD_VERSION, settings, kind, atoms, sources: sources.map((s) => [s.name, s.bytes, s.part]) };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
-  return { id, kind, label, atoms, sources, key };
+  return { id, kind, label, atoms, sources, key, settings };
 }
 
 /** Speech fold: a speech dictionary trained on every speaker but the test speaker (leave one speaker out). */
@@ -43,6 +45,12 @@ export function speechFold(data: Dataset, testSpeaker: string, settings: typeof 
   const others = data.speech.filter((f) => f.name !== testSpeaker).map((f) => ({ ...f, part: 'whole' as const }));
   if (!others.length) throw new Error('leave-one-speaker-out needs at least two speakers');
   return fold(`speech-without-${stem(testSpeaker)}`, 'speech', `speech without ${stem(testSpeaker)}`, settings.speechAtoms, others, settings);
+}
+
+/** The same speakers as speechFold with the STFT of `--quality high`'s second analysis (scripts/train-dictionaries.ts HIRES_STFT). */
+export function hiresSpeechFold(data: Dataset, testSpeaker: string): FoldSpec {
+  const spec = speechFold(data, testSpeaker, { ...SETTINGS, ...HIRES_STFT });
+  return { ...spec, id: `speech-${HIRES_STFT.nFft}-without-${stem(testSpeaker)}`, label: `${spec.label}, ${HIRES_STFT.nFft}-point STFT` };
 }
 
 /** Unseen-noise fold: a general noise dictionary trained on every noise recording but the test one. */
@@ -78,19 +86,20 @@ export function trainFold(spec: FoldSpec, load: (path: string) => Recording, ker
     const [start, end] = s.part === 'whole' ? [0, samples.length] : halves(samples.length).first;
     return { name: s.part === 'whole' ? s.name : `${s.name} (first half)`, samples: samples.subarray(start, end) };
   });
+  const settings = spec.settings;
   return trainDictionary(recordings, {
     kind: spec.kind,
     label: spec.label,
-    sampleRate: SETTINGS.sampleRate,
-    nFft: SETTINGS.nFft,
-    hopSamples: SETTINGS.hopSamples,
-    window: SETTINGS.window,
+    sampleRate: settings.sampleRate,
+    nFft: settings.nFft,
+    hopSamples: settings.hopSamples,
+    window: settings.window,
     atoms: spec.atoms,
-    beta: SETTINGS.beta,
-    sparsity: SETTINGS.sparsity,
-    iterations: SETTINGS.iterations,
-    maxFrames: SETTINGS.maxFrames,
-    seed: SETTINGS.seed,
+    beta: settings.beta,
+    sparsity: settings.sparsity,
+    iterations: settings.iterations,
+    maxFrames: settings.maxFrames,
+    seed: settings.seed,
     kernels,
     createdBy: 'quell bench/quality',
     notes: `benchmark fold ${spec.id}`,

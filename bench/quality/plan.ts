@@ -1,7 +1,7 @@
 import { createRandom } from '../../engine/util/random.js';
 import type { BenchConfig, Condition } from './config.js';
 import type { Dataset, SourceFile } from './dataset.js';
-import { halves, matchedNoiseFold, speechFold, unseenNoiseFold, type FoldSpec } from './folds.js';
+import { halves, hiresSpeechFold, matchedNoiseFold, speechFold, unseenNoiseFold, type FoldSpec } from './folds.js';
 import { RATE } from './pcm16.js';
 
 /** One mixture to build and score: which excerpt of which files, at which SNR, with which fold dictionaries. */
@@ -24,6 +24,8 @@ export interface CaseSpec {
   mixSeed: number;
   speechFold: string;
   noiseFold: string;
+  /** The speech fold at `--quality high`'s second STFT, when a system needs it. */
+  hiresSpeechFold?: string;
 }
 
 /** FNV-1a: a 32-bit seed from a string, so each case's randomness depends only on what it is. */
@@ -44,8 +46,9 @@ export interface Plan {
  * excerpt of `config.seconds` (the whole file if shorter), the same for every noise and SNR.
  *
  * @param lengths 16 kHz sample count of every selected file, by path.
+ * @param hires plan the speech folds at `--quality high`'s second STFT too.
  */
-export function planCases(config: BenchConfig, data: Dataset, speakers: SourceFile[], noises: SourceFile[], lengths: Map<string, number>): Plan {
+export function planCases(config: BenchConfig, data: Dataset, speakers: SourceFile[], noises: SourceFile[], lengths: Map<string, number>, hires = false): Plan {
   const folds = new Map<string, FoldSpec>();
   const use = (f: FoldSpec) => (folds.set(f.id, f), f.id);
   const cases: CaseSpec[] = [];
@@ -76,6 +79,7 @@ export function planCases(config: BenchConfig, data: Dataset, speakers: SourceFi
             mixSeed: seedOf(`${config.seed}:mix:${condition}:${speaker.name}:${noise.name}`),
             speechFold: use(speechFold(data, speaker.name)),
             noiseFold: use(noiseFold),
+            ...(hires ? { hiresSpeechFold: use(hiresSpeechFold(data, speaker.name)) } : {}),
           });
         }
       }

@@ -63,6 +63,7 @@ export interface CaseContext {
   systems: BenchSystem[];
   speech: Dictionary;
   noise: Dictionary;
+  speechHires?: Dictionary;
   kernels: KernelFactory | undefined;
   load: (path: string) => Recording;
   /** Keep the case folder under this directory (else a temporary folder, removed afterwards). */
@@ -84,7 +85,7 @@ export function runCase(spec: CaseSpec, ctx: CaseContext): CaseRow[] {
     writeWav16(join(dir, 'noise.wav'), mixture.noise);
     writeWav16(files.noisy, mixture.noisy);
     writeWav16(files.noiseOnly, mixture.noiseOnly);
-    const input: CaseInput = { mixture, files, speech: ctx.speech, noise: ctx.noise, kernels: ctx.kernels };
+    const input: CaseInput = { mixture, files, speech: ctx.speech, noise: ctx.noise, speechHires: ctx.speechHires, kernels: ctx.kernels };
     const { clean, noisy } = mixture;
     const siSdrIn = siSdr(clean, noisy);
     const base = { case: spec.index, id: spec.id, condition: spec.condition, speaker: spec.speaker, noise: spec.noise, snrDb: spec.snrDb, audioSeconds: noisy.length / RATE, siSdrIn };

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     if (rec.resampledFrom) log(`${f.name}: resampled from ${rec.resampledFrom} Hz to 16 kHz`);
     lengths.set(f.path, rec.samples.length);
   }
-  const plan = planCases(config, data, speakers, noises, lengths);
+  const plan = planCases(config, data, speakers, noises, lengths, systems.some((s) => s.needsHires));
   log(`${plan.cases.length} cases (${config.conditions.join(', ')}; ${speakers.length} speakers x ${noises.length} noises x ${config.snrs.length} SNRs, ${config.seconds} s), systems: ${systems.map((s) => s.name).join(', ')}`);
   if (config.keep) mkdirSync(config.keep, { recursive: true });
 
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     let done = 0;
     const perCase = await Promise.all(
       plan.cases.map(async (spec) => {
-        const r = await pool.run({ type: 'case', spec, systems: systems.map((s) => s.name), speech: folds.bytes.get(spec.speechFold)!, noise: folds.bytes.get(spec.noiseFold)!, keep: config.keep });
+        const r = await pool.run({ type: 'case', spec, systems: systems.map((s) => s.name), speech: folds.bytes.get(spec.speechFold)!, noise: folds.bytes.get(spec.noiseFold)!, hires: spec.hiresSpeechFold ? folds.bytes.get(spec.hiresSpeechFold) : undefined, keep: config.keep });
         if (r.type !== 'case') throw new Error('internal: expected a case result');
         log(progressLine(++done, plan.cases.length, spec, r.rows));
         return r.rows;

@@ -11,6 +11,8 @@ export interface CaseInput {
   speech: Dictionary;
   /** The fold's noise dictionary: general without the test noise (unseen) or its first half (matched). */
   noise: Dictionary;
+  /** The fold's speech dictionary with the 1024-point STFT of `--quality high` (only for systems that need it). */
+  speechHires?: Dictionary;
   kernels: KernelFactory | undefined;
 }
 
@@ -22,5 +24,7 @@ export interface BenchSystem {
   description: string;
   /** The external program it needs; the system is skipped when it is not installed. */
   tool?: 'sox' | 'ffmpeg';
+  /** Needs CaseInput.speechHires (the plan then trains those folds too). */
+  needsHires?: boolean;
   run(input: CaseInput): Float32Array;
 }

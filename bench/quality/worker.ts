@@ -35,6 +35,7 @@ function perform(task: Task): TaskResult {
     systems: systemsByName(task.systems),
     speech: dictionary(task.spec.speechFold, task.speech),
     noise: dictionary(task.spec.noiseFold, task.noise),
+    speechHires: task.spec.hiresSpeechFold && task.hires ? dictionary(task.spec.hiresSpeechFold, task.hires) : undefined,
     kernels,
     load,
     keep: task.keep,

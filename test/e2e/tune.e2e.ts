@@ -36,7 +36,7 @@ describe('3. tune and re-run', () => {
     const take1 = await page.getByTestId('take-1').textContent();
     const take2 = await page.getByTestId('take-2').textContent();
     expect(take1).toMatch(/learned from the recording \(32 atoms\).*1\.00 · as estimated.*Standard \(40 it\.\)/);
-    expect(take2).toMatch(/selection 0\.0\d s–0\.4\d s.*0\.25 · floor 11 dB.*High \(80 it\.\)/);
+    expect(take2).toMatch(/selection 0\.0\d s–0\.4\d s.*0\.25 · floor 11 dB.*High \(2 analyses, 2nd pass\)/);
     expect(await page.getByTestId('monitor-b').textContent()).toMatch(/Take 2/);
     await screenshot(page, '08-tuned-two-takes');
 

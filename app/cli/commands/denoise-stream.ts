@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { OutputBits } from '../../../engine/audio/wav.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
 import { errorMessage, type CommandContext } from '../context.js';
-import { defaultBits, writeAudioFile } from '../output.js';
+import { defaultBits, dirnameOf, outputName, writeAudioFile } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { DEFAULT_DEVICE_RATE, DEFAULT_STREAM_BLOCK, denoiseFileStreaming } from '../stream-file.js';
 
@@ -122,13 +122,4 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, ctx: CommandCo
   const failed = reports.filter((r) => r.error).length;
   if (failed > 0 && inputs.length > 1 && !job.json) ctx.stderr(`quell: ${failed} of ${inputs.length} files failed`);
   return failed > 0 ? 1 : 0;
-}
-
-function outputName(input: string, suffix: string): string {
-  return `${basename(input, extname(input))}.${suffix}.wav`;
-}
-
-function dirnameOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i >= 0 ? path.slice(0, i) || '/' : '.';
 }

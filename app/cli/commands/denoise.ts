@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
 import { separateFile } from '../../../engine/node/separate-file.js';
@@ -9,10 +9,11 @@ import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFI
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
-import { parseBits } from '../output.js';
+import { dirnameOf, isDir, outputName, parseBits } from '../output.js';
 import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
 import { errorMessage, type CommandContext } from '../context.js';
+import { denoiseHighCommand } from './denoise-high.js';
 import { denoiseStreamCommand } from './denoise-stream.js';
 
 export const DENOISE_HELP = `Usage: quell denoise IN... [-o OUT | --out-dir DIR] [options]
@@ -39,6 +40,12 @@ Options:
                          least): clear speech is not carved out with the last of the noise
   --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
                          --strength sets; default: no fixed limit)
+  --quality Q            standard (the default) or high: the recording analysed twice, with 512- and
+                         1024-point frames, the two results averaged, then done again with a noise
+                         dictionary learned from where that result found noise alone (skipped when
+                         it finds the input clean). About 4x the time, +0.4 dB SI-SDR at 0 dB on
+                         the benchmark (+0.8 at -5 dB); works in memory (files up to 2.3 h of
+                         16 kHz mono); --noise takes noise recordings only, --speech is not used
   --iterations N         solver iterations per block (default 40: 30 on frame quads, then 10 on pairs)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
@@ -70,10 +77,6 @@ interface FileReport {
   error?: string;
 }
 
-function outputName(input: string, suffix: string): string {
-  const base = basename(input, extname(input));
-  return `${base}.${suffix}.wav`;
-}
 
 export async function denoiseCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('denoise', argv, {
@@ -86,6 +89,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     strength: { type: 'string' },
     reduction: { type: 'string' },
     iterations: { type: 'string' },
+    quality: { type: 'string' },
     sparsity: { type: 'string' },
     bits: { type: 'string' },
     'save-noise': { type: 'boolean' },
@@ -124,8 +128,18 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const force = Boolean(values.force);
   const quiet = Boolean(values.quiet) || Boolean(values.json);
 
+  const quality = stringOption(values, 'quality') ?? 'standard';
+  if (quality !== 'standard' && quality !== 'high') throw new QuellError('E_PARAM', `denoise: --quality must be standard or high; got ${quality}`);
+  if (quality === 'high') {
+    if (values.stream) throw new QuellError('E_PARAM', 'denoise: --quality high is offline only; the live denoiser (--stream) has no second analysis');
+    if (stringOption(values, 'speech') !== undefined) throw new QuellError('E_PARAM', 'denoise: --quality high uses the bundled speech dictionaries (speech and speech-1024); it does not take --speech yet');
+  }
+
   const speechArg = stringOption(values, 'speech');
   const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
+  if (quality === 'high') {
+    return denoiseHighCommand({ inputs, output, outDir, speech, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), positionals }, ctx);
+  }
   const noise: Dictionary[] = [];
   for (const arg of noiseArgs) {
     const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
@@ -205,13 +219,4 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const failed = reports.filter((r) => r.error).length;
   if (failed > 0 && inputs.length > 1 && !values.json) ctx.stderr(`quell: ${failed} of ${inputs.length} files failed`);
   return failed > 0 ? 1 : 0;
-}
-
-function dirnameOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i >= 0 ? path.slice(0, i) || '/' : '.';
-}
-
-function isDir(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }

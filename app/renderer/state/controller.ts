@@ -8,7 +8,7 @@ import type { Platform } from '../platform/platform.js';
 import { WorkerBridge, type EngineSession, type Progress } from '../worker-bridge.js';
 import { audibleGains, type JobState, type Take, type TakeTrack } from './app-state.js';
 import { LiveController } from './live.js';
-import { describeDenoise, describeSeparate, noiseChoice, QUALITY_PRESETS } from './settings.js';
+import { describeDenoise, describeSeparate, HIRES_SPEECH_ID, noiseChoice, QUALITY_PRESETS } from './settings.js';
 import { errorText, isCancel, newId, Store } from './store.js';
 import { TrainingController } from './training.js';
 
@@ -203,6 +203,11 @@ export class AppController extends Store {
       this.error('Select at least 0.25 s of noise-only audio on the waveform first.');
       return;
     }
+    const high = QUALITY_PRESETS[s.quality].twoAnalyses;
+    if (high && s.speechId !== 'bundled:speech') {
+      this.error('High quality uses the bundled speech dictionary (and its 1024-point twin): choose it, or another quality for a personal dictionary.');
+      return;
+    }
     const speechId = newId('speech');
     const noiseId = newId('noise');
     const take = this.startTake('denoise', describeDenoise(s, this.state.library), [
@@ -214,10 +219,19 @@ export class AppController extends Store {
       const stats = await this.runJob('denoise', async (session, progress) => {
         await session.ensureTrack(file.trackId, () => this.tracks.source(file.trackId));
         if (choice.mode === 'clip') await session.ensureTrack(choice.track, () => this.tracks.source(choice.track));
-        await this.ensureDictionaries(session, [s.speechId, ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
+        await this.ensureDictionaries(session, [s.speechId, ...(high ? [HIRES_SPEECH_ID] : []), ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
         return session.call(
           'denoise',
-          { input: file.trackId, outputs: [speechId, noiseId], speech: [s.speechId], noise: choice, strength: s.strength, iterations: QUALITY_PRESETS[s.quality].iterations, sparsity: s.sparsity },
+          {
+            input: file.trackId,
+            outputs: [speechId, noiseId],
+            speech: [s.speechId],
+            noise: choice,
+            strength: s.strength,
+            iterations: QUALITY_PRESETS[s.quality].iterations,
+            sparsity: s.sparsity,
+            ...(high ? { hiresSpeech: HIRES_SPEECH_ID } : {}),
+          },
           { onProgress: progress },
         );
       });
@@ -248,7 +262,7 @@ export class AppController extends Store {
             input: file.trackId,
             sources: s.sources.map((src) => ({ name: src.name, dictionaries: src.dictionaryId ? [src.dictionaryId] : [], learnedAtoms: src.learnedAtoms })),
             outputs: tracks.map((t) => t.id),
-            iterations: QUALITY_PRESETS[s.quality].iterations,
+            iterations: QUALITY_PRESETS[s.quality].separateIterations,
             sparsity: s.sparsity,
           },
           { onProgress: progress },

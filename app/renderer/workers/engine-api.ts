@@ -51,6 +51,8 @@ export interface DenoiseJob {
   strength: number;
   iterations: number;
   sparsity: number;
+  /** `--quality high`: the speech dictionary of the second analysis (1024-point frames); absent: one analysis, one pass. */
+  hiresSpeech?: string;
 }
 
 export interface SeparateJob {
@@ -80,6 +82,8 @@ export interface RunStats {
   elapsedSeconds: number;
   /** Atoms of the noise dictionary learned from a clip, if any. */
   clipAtoms?: number;
+  /** High quality: 2 when the second pass ran, 1 when the input looked clean enough to skip it. */
+  passes?: number;
 }
 
 export interface DictionarySummary {

@@ -8,6 +8,7 @@ import { resample } from '../../../engine/dsp/resample.js';
 import { QuellError } from '../../../engine/errors.js';
 import { LEARNED_ATOMS_WITH_PROFILE, strengthSettings } from '../../../engine/presets.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
+import { denoiseHighQuality } from '../../../engine/separate/high-quality.js';
 import { denoiseAudio, separateAudio } from '../../../engine/separate/separate.js';
 import { analyzeAudio } from './analysis.js';
 import type { DenoiseJob, DictionarySummary, NoiseChoice, RunStats, SeparateJob, TrackShape, TrainJob } from './engine-api.js';
@@ -73,6 +74,7 @@ export function denoise(store: WorkerStore, job: DenoiseJob, out: JobOutput): Ru
   const speech = job.speech.map((id) => store.dictionary(id));
   if (speech.length === 0) throw new QuellError('E_PARAM', 'choose a speech dictionary');
   const t0 = performance.now();
+  if (job.hiresSpeech) return denoiseHigh(store, job, audio, speech, t0, out);
   const { noise, learned, clipAtoms } = resolveNoise(store, job.noise, speech[0], out);
   const result = denoiseAudio(audio, {
     speech,
@@ -88,6 +90,26 @@ export function denoise(store: WorkerStore, job: DenoiseJob, out: JobOutput): Ru
   store.setTrack(job.outputs[1], result.noise);
   emitAll(job.outputs, [result.speech, result.noise], out);
   return { blocks: result.stats.blocks, meanIterations: result.stats.meanIterations, elapsedSeconds, ...(clipAtoms ? { clipAtoms } : {}) };
+}
+
+/** High quality (engine/separate/high-quality.ts): a clip is learned at each analysis' frame size. */
+function denoiseHigh(store: WorkerStore, job: DenoiseJob, audio: AudioData, speech: Dictionary[], t0: number, out: JobOutput): RunStats {
+  if (speech.length !== 1) throw new QuellError('E_PARAM', 'High quality takes one speech dictionary');
+  if (job.noise.mode === 'dictionaries') throw new QuellError('E_PARAM', 'High quality learns the noise at both of its frame sizes: give it a noise clip or a selection, or let it learn the noise, rather than a noise dictionary');
+  const analyses = [speech[0], store.dictionary(job.hiresSpeech!)].map((s) => ({ speech: s, noise: resolveNoise(store, job.noise, s, out).noise }));
+  const result = denoiseHighQuality(audio, {
+    analyses,
+    ...strengthSettings(job.strength),
+    iterations: job.iterations,
+    sparsity: job.sparsity,
+    noiseLearnedAtoms: job.noise.mode === 'auto' ? job.noise.atoms : undefined,
+    onProgress: (f) => out.progress('denoising (high quality)', f),
+  });
+  const elapsedSeconds = (performance.now() - t0) / 1000;
+  store.setTrack(job.outputs[0], result.speech);
+  store.setTrack(job.outputs[1], result.noise);
+  emitAll(job.outputs, [result.speech, result.noise], out);
+  return { blocks: result.stats.blocks, meanIterations: result.stats.meanIterations, elapsedSeconds, passes: result.passes };
 }
 
 export function separate(store: WorkerStore, job: SeparateJob, out: JobOutput): RunStats {

@@ -78,6 +78,30 @@ describe('engine worker jobs', () => {
     expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--noise', join(EXAMPLES, 'noise-clip.wav')))).toBe('identical');
   });
 
+  it('High quality denoises as `quell denoise --quality high` does, down to the bytes, with a clip too', async () => {
+    for (const clip of [false, true]) {
+      const store = storeWithExample();
+      jobs.loadDictionary(store, 'bundled:speech-1024', readFile(join(ROOT, 'dictionaries', 'speech-1024.qdict')));
+      if (clip) jobs.openWav(store, 'clip', readFile(join(EXAMPLES, 'noise-clip.wav')), false, collector().out);
+      const c = collector();
+      const noise = clip ? ({ mode: 'clip', track: 'clip', startSample: 0, endSample: Number.MAX_SAFE_INTEGER, label: 'noise-clip.wav' } as const) : ({ mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS } as const);
+      const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5, hiresSpeech: 'bundled:speech-1024' }, c.out);
+      expect(stats.passes).toBe(clip ? 1 : 2);
+      expect(c.stages).toContain('denoising (high quality)');
+      const args = clip ? ['--noise', join(EXAMPLES, 'noise-clip.wav')] : [];
+      expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--quality', 'high', ...args))).toBe('identical');
+    }
+  });
+
+  it('High quality refuses noise dictionaries, which have one frame size', () => {
+    const store = storeWithExample();
+    jobs.loadDictionary(store, 'bundled:speech-1024', readFile(join(ROOT, 'dictionaries', 'speech-1024.qdict')));
+    jobs.loadDictionary(store, 'bundled:noise', readFile(join(ROOT, 'dictionaries', 'noise.qdict')));
+    expect(() =>
+      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'dictionaries', ids: ['bundled:noise'] }, strength: 1, iterations: 5, sparsity: 0.5, hiresSpeech: 'bundled:speech-1024' }, collector().out),
+    ).toThrow(/High quality learns the noise at both of its frame sizes/);
+  });
+
   it('refuses a clip shorter than a quarter second', () => {
     const store = storeWithExample();
     expect(() =>

@@ -1,0 +1,100 @@
+// `quell denoise --quality high` end to end, on the held-out speaker and noise of test/fixtures/e2e.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeDictionary } from '../../../engine/dictionary/format.js';
+import { mixAtSnr } from '../../../engine/metrics/active-level.js';
+import { siSdr } from '../../../engine/metrics/si-sdr.js';
+import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
+import { FIXTURES, quell, readWavFile, tempDir, writeWavFile } from '../../helpers/cli.js';
+
+const DICTS = join(import.meta.dirname, '..', '..', '..', 'dictionaries');
+let dir: string;
+let input: string;
+let speech: Float32Array;
+let noisy: Float32Array;
+
+beforeAll(() => {
+  speech = readWavFile(join(FIXTURES, 'e2e', 'speech.wav')).channels[0];
+  const noise = readWavFile(join(FIXTURES, 'e2e', 'noise.wav')).channels[0];
+  noisy = mixAtSnr(speech, noise, -5, 16000).noisy;
+  dir = tempDir();
+  input = join(dir, 'noisy.wav');
+  writeWavFile(input, { sampleRate: 16000, channels: [noisy] }, '32f');
+});
+
+describe('quell denoise --quality high', () => {
+  it('denoises with two analyses and a second pass, reports it, and leaves the input as it was', async () => {
+    const before = readFileSync(input);
+    const out = join(dir, 'high.wav');
+    const r = await quell('denoise', input, '-o', out, '--quality', 'high', '--bits', '32f', '--save-noise', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ quality: 'high', output: out, passes: 2, seconds: 6, channels: 1, sampleRate: 16000 });
+    expect(readFileSync(input).equals(before)).toBe(true);
+    const clean = readWavFile(out).channels[0];
+    const removed = readWavFile(join(dir, 'noisy.noise.wav')).channels[0];
+    expect(clean.length).toBe(noisy.length);
+    // The two outputs add up to the input (32-bit float files).
+    let worst = 0;
+    for (let i = 0; i < noisy.length; i++) worst = Math.max(worst, Math.abs(clean[i] + removed[i] - noisy[i]));
+    expect(worst).toBeLessThan(1e-5);
+    expect(siSdr(speech, clean) - siSdr(speech, noisy)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('learns a noise clip at both frame sizes, and then needs no second pass', async () => {
+    const out = join(dir, 'high-clip.wav');
+    const r = await quell('denoise', input, '-o', out, '--quality', 'high', '--noise', join(FIXTURES, 'e2e', 'noise-clip.wav'), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ passes: 1, secondPassSkipped: 'a noise profile was given' });
+    expect(siSdr(speech, readWavFile(out).channels[0]) - siSdr(speech, noisy)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses what it cannot do with one line each, writing nothing', async () => {
+    const out = join(dir, 'refused.wav');
+    const cases: [string[], RegExp][] = [
+      [['--quality', 'best'], /--quality must be standard or high; got best/],
+      [['--quality', 'high', '--stream'], /--quality high is offline only/],
+      [['--quality', 'high', '--speech', 'speech'], /does not take --speech yet/],
+      [['--quality', 'high', '--noise', 'rain'], /--noise takes a noise recording; rain is a dictionary/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await quell('denoise', input, '-o', out, ...args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('does not overwrite without --force', async () => {
+    const out = join(dir, 'exists.wav');
+    writeFileSync(out, 'keep me');
+    const r = await quell('denoise', input, '-o', out, '--quality', 'high');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/exists; use --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+  });
+});
+
+describe('denoiseFileHighQuality', () => {
+  const analyses = () => ['speech.qdict', 'speech-1024.qdict'].map((f) => ({ speech: decodeDictionary(new Uint8Array(readFileSync(join(DICTS, f)))) }));
+
+  it('refuses a file above its sample limit before any work', async () => {
+    const out = join(dir, 'limit.wav');
+    await expect(denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, maxSamples: 16000 })).rejects.toThrow(
+      /--quality high works in memory and takes up to 16000 samples .*noisy\.wav has 96000: use the default quality, or split it/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('cancels: E_CANCELLED, no output and no temporary file left', async () => {
+    const sub = tempDir();
+    const out = join(sub, 'cancelled.wav');
+    const signal = { aborted: false };
+    let fractions = 0;
+    const run = denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, signal, onProgress: () => (signal.aborted = ++fractions >= 2) });
+    await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    expect(readdirSync(sub)).toEqual([]);
+  });
+});
