@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { OutputBits } from '../audio/wav.js';
-import { writeWav } from '../audio/wav.js';
+import { writeWav, type OutputBits } from '../audio/wav.js';
 import type { Dictionary } from '../dictionary/dictionary.js';
 import { encodeDictionary } from '../dictionary/format.js';
 import { QuellError, type QuellErrorCode } from '../errors.js';
@@ -11,6 +8,7 @@ import type { SeparationStats } from '../separate/separate.js';
 import { checkCanCreate, writeFileAtomic } from './atomic-write.js';
 import type { AudioFileInfo } from './decode.js';
 import { defaultBits, fullScaleCeiling } from './output-format.js';
+import { builtWorkerUrl } from './worker-url.js';
 
 /**
  * Most samples (frames x channels) `--quality high` takes: it works in memory, about 24 bytes per
@@ -84,7 +82,7 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
     maxSamples: options.maxSamples ?? HIGH_QUALITY_MAX_SAMPLES,
     maxDecodedBytes: options.maxDecodedBytes,
   };
-  const { opened, done } = await runWorker(options.workerUrl ?? defaultWorkerUrl(), request, options);
+  const { opened, done } = await runWorker(options.workerUrl ?? builtWorkerUrl('high-quality-worker.js', 'the denoising thread'), request, options);
   const bits = options.bits ?? defaultBits(opened.info.bitDepth);
   const ceiling = fullScaleCeiling(bits);
   const gainDb: [number, number] = [0, 0];
@@ -136,15 +134,4 @@ function runWorker(url: URL, request: HighQualityRequest, options: HighQualityFi
     worker.on('exit', (code) => finish(new Error(`internal: the denoising thread exited (code ${code})`)));
     worker.postMessage(request);
   });
-}
-
-/** The built worker script: beside this module in dist/, or in dist/ when running from sources. */
-function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new URL('./high-quality-worker.js', here);
-  const built = new URL('../../dist/engine/node/high-quality-worker.js', here);
-  if (!existsSync(fileURLToPath(built))) {
-    throw new QuellError('E_IO', `the denoising thread script ${fileURLToPath(built)} is missing: build the project first (npx tsc -b)`);
-  }
-  return built;
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { QuellError } from '../errors.js';
@@ -8,6 +6,7 @@ import { segmentsLength, type BlockJob, type BlockResult } from '../separate/blo
 import type { SolveJob } from '../separate/separate-async.js';
 import { replyError, type SolverReply, type SolverRequest, type SolverSpec } from '../separate/solver-host.js';
 import { SpareArrays } from '../util/spare-arrays.js';
+import { builtWorkerUrl } from './worker-url.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, at least 1 (`quell denoise --jobs`). */
@@ -65,7 +64,7 @@ export class BlockWorkerPool {
     if (!Number.isInteger(size) || size < 1) throw new QuellError('E_PARAM', `worker pool size must be a positive integer; got ${size}`);
     this.size = size;
     this.spec = spec;
-    this.url = options.workerUrl ?? defaultWorkerUrl();
+    this.url = options.workerUrl ?? builtWorkerUrl('block-worker.js', 'the solver thread');
     // Up to one of each per job that can be out: the workers', and the results waiting their turn.
     const shared = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
     this.spareInputs = new SpareArrays(2 * size + 2, shared);
@@ -182,15 +181,4 @@ function compileOnSolverThreads(): void {
 
 function cancelled(): QuellError {
   return new QuellError('E_CANCELLED', 'cancelled');
-}
-
-/** The built worker script: beside this module in dist/, or in dist/ when running from sources. */
-function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new URL('./block-worker.js', here);
-  const built = new URL('../../dist/engine/node/block-worker.js', here);
-  if (!existsSync(fileURLToPath(built))) {
-    throw new QuellError('E_IO', `the solver thread script ${fileURLToPath(built)} is missing: build the project first (npx tsc -b)`);
-  }
-  return built;
 }

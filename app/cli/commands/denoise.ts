@@ -1,18 +1,19 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
-import { separateFile } from '../../../engine/node/separate-file.js';
+import { separateFile, type FileSolver } from '../../../engine/node/separate-file.js';
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
-import { dirnameOf, isDir, outputName, parseBits } from '../output.js';
-import { defaultJobs, forEachConcurrently, isCancelled, withSolverPool } from '../parallel.js';
+import { parseBits } from '../output.js';
+import { defaultJobs, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
-import { errorMessage, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { denoiseBatch } from '../batch.js';
 import { denoiseHighCommand } from './denoise-high.js';
 import { denoiseStreamCommand } from './denoise-stream.js';
 
@@ -61,22 +62,6 @@ Options:
   --block N              with --stream: samples per block (default 128, the Web Audio render quantum)
   --device-rate HZ       with --stream: the audio device rate to run at (default 48000)
   -h, --help             this help`;
-
-interface FileReport {
-  input: string;
-  output?: string;
-  noiseOutput?: string;
-  seconds?: number;
-  sampleRate?: number;
-  channels?: number;
-  gainDb?: number;
-  blocks?: number;
-  meanIterations?: number;
-  elapsedSeconds?: number;
-  realTimeFactor?: number;
-  error?: string;
-}
-
 
 export async function denoiseCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('denoise', argv, {
@@ -167,56 +152,13 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
   // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
   const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
-  const reports: FileReport[] = inputs.map((input) => ({ input }));
-  const fractions = inputs.map(() => 0);
-  const bar = new ProgressBar(inputs.length === 1 ? `denoise ${basename(inputs[0])}` : `denoise ${inputs.length} files`, !quiet);
-  const progress = (i: number, f: number): void => {
-    fractions[i] = f;
-    bar.update(fractions.reduce((a, b) => a + b, 0) / fractions.length);
-  };
-  await withSolverPool(plan, jobs, (solver, signal) =>
-    forEachConcurrently(inputs, jobs, async (input, i) => {
-      const report = reports[i];
-      try {
-        if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
-        const out = output ?? join(outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
-        const noiseOut = values['save-noise'] ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
-        for (const path of [out, noiseOut]) {
-          if (path && existsSync(path) && !force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
-        }
-        const t0 = performance.now();
-        const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress: (f) => progress(i, f) });
-        const elapsed = (performance.now() - t0) / 1000;
-        const seconds = result.frames / result.sampleRate;
-        Object.assign(report, {
-          output: out,
-          noiseOutput: noiseOut,
-          seconds,
-          sampleRate: result.sampleRate,
-          channels: result.channels,
-          gainDb: result.gainDb[0],
-          blocks: result.stats.blocks,
-          meanIterations: result.stats.meanIterations,
-          elapsedSeconds: elapsed,
-          realTimeFactor: elapsed / Math.max(seconds, 1e-9),
-        });
-        if (!values.json) {
-          const gain = report.gainDb! < 0 ? `, turned down ${(-report.gainDb!).toFixed(1)} dB to avoid clipping` : '';
-          bar.done();
-          ctx.stderr(`${input} -> ${out} (${seconds.toFixed(1)} s in ${elapsed.toFixed(1)} s${gain})`);
-        }
-      } catch (e) {
-        progress(i, 1);
-        if (isCancelled(e)) throw e;
-        report.error = errorMessage(e);
-        if (inputs.length === 1 && !values.json) throw e;
-        bar.done();
-        if (!values.json) ctx.stderr(`quell: ${input}: ${report.error}`);
-      }
-    }),
-  ).finally(() => bar.done());
-  if (values.json) ctx.stdout(JSON.stringify(inputs.length === 1 && !positionals.some(isDir) ? reports[0] : reports, null, 2));
-  const failed = reports.filter((r) => r.error).length;
-  if (failed > 0 && inputs.length > 1 && !values.json) ctx.stderr(`quell: ${failed} of ${inputs.length} files failed`);
-  return failed > 0 ? 1 : 0;
+  const batch = { inputs, positionals, output, outDir, saveNoise: Boolean(values['save-noise']), force, jobs, json: Boolean(values.json), quiet };
+  return denoiseBatch<FileSolver>(ctx, batch, (run) => withSolverPool(plan, jobs, (solver, signal) => run(signal, solver)), async ({ input, out, noiseOut }, solver, signal, onProgress) => {
+    const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress });
+    return {
+      seconds: result.frames / result.sampleRate,
+      gainDb: result.gainDb[0],
+      fields: { sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], blocks: result.stats.blocks, meanIterations: result.stats.meanIterations },
+    };
+  });
 }

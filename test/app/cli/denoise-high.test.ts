@@ -50,6 +50,18 @@ describe('quell denoise --quality high', () => {
     expect(siSdr(speech, readWavFile(out).channels[0]) - siSdr(speech, noisy)).toBeGreaterThanOrEqual(4);
   });
 
+  it('runs a batch into a new folder, a file per thread, and reports every file', async () => {
+    const second = join(dir, 'second.wav');
+    writeWavFile(second, { sampleRate: 16000, channels: [noisy.subarray(0, 3 * 16000)] }, 16);
+    const outDir = join(dir, 'batch', 'cleaned');
+    const r = await quell('denoise', input, second, '--out-dir', outDir, '--quality', 'high', '--jobs', '2', '--json');
+    expect(r.code).toBe(0);
+    const reports = JSON.parse(r.stdout);
+    expect(reports.map((x: { output: string }) => x.output)).toEqual([join(outDir, 'noisy.clean.wav'), join(outDir, 'second.clean.wav')]);
+    expect(reports.every((x: { quality: string; passes: number }) => x.quality === 'high' && x.passes >= 1)).toBe(true);
+    expect(readWavFile(join(outDir, 'second.clean.wav')).channels[0].length).toBe(3 * 16000);
+  });
+
   it('refuses what it cannot do with one line each, writing nothing', async () => {
     const out = join(dir, 'refused.wav');
     const cases: [string[], RegExp][] = [
