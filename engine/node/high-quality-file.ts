@@ -24,6 +24,8 @@ export interface HighQualityRequest {
   options: Omit<HighQualityOptions, 'analyses' | 'onProgress' | 'signal' | 'kernels'>;
   maxSamples: number;
   maxDecodedBytes?: number;
+  /** Threads for this file: 2 runs a pass's two analyses at once. */
+  threads: number;
 }
 
 export type HighQualityReply =
@@ -46,6 +48,8 @@ export interface HighQualityFileOptions {
   maxDecodedBytes?: number;
   /** Default HIGH_QUALITY_MAX_SAMPLES. */
   maxSamples?: number;
+  /** Threads for this file (1 or 2: the analyses of a pass at once; the output does not depend on it). Default 1. */
+  threads?: number;
   /** The worker script; default the built high-quality-worker.js. */
   workerUrl?: URL;
 }
@@ -66,8 +70,8 @@ export interface HighQualityFileResult {
 
 /**
  * `quell denoise --quality high` for one file (engine/separate/high-quality.ts): decoded whole and
- * denoised on a worker thread (this thread stays free for progress and Ctrl-C; cancelling
- * terminates the worker), then each output turned down just enough not to clip (integer formats)
+ * denoised on a worker thread, with a second one for the other analysis when `threads` is 2 (this
+ * thread stays free for progress and Ctrl-C; cancelling terminates the workers), then each output turned down just enough not to clip (integer formats)
  * and written atomically. Inputs above `maxSamples` are refused with E_PARAM before any work.
  *
  * @throws QuellError E_IO (an output exists without `force`, cannot read or write), E_FORMAT, E_PARAM,
@@ -81,6 +85,7 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
     options: options.denoise ?? {},
     maxSamples: options.maxSamples ?? HIGH_QUALITY_MAX_SAMPLES,
     maxDecodedBytes: options.maxDecodedBytes,
+    threads: options.threads ?? 1,
   };
   const { opened, done } = await runWorker(options.workerUrl ?? builtWorkerUrl('high-quality-worker.js', 'the denoising thread'), request, options);
   const bits = options.bits ?? defaultBits(opened.info.bitDepth);

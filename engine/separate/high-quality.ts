@@ -92,49 +92,57 @@ function energies(a: Float32Array, b: Float32Array, from: number, to: number): [
   return [ea, eb];
 }
 
+/** One pass's analyses to run (denoiseAudio options without progress), and where they sit in the progress. */
+export interface AnalysisBatch {
+  runs: DenoiseOptions[];
+  /** Parts done before this pass, and parts in all (one per analysis and pass). */
+  firstPart: number;
+  parts: number;
+}
+
+/** What running one analysis gives back. */
+export type AnalysisOutcome = Pick<ReturnType<typeof denoiseAudio>, 'speech' | 'stats'>;
+
 /**
- * Denoises `audio` with every analysis and averages their speech estimates (per channel), then, for
- * inputs without a noise profile, does it again with a noise dictionary per analysis trained on that
- * result's gated noise (see gateNoiseMaterial). The noise output is the input minus the speech.
- * Throws as denoiseAudio does; E_CANCELLED when `signal` fires.
+ * The algorithm, as steps: yields each pass's analyses to run and takes their outcomes, in order
+ * (so that one driver can run them here, one after the other, and another on threads at once).
  */
-export function denoiseHighQuality(audio: AudioData, options: HighQualityOptions): HighQualityResult {
-  const { analyses, secondPass = true, onProgress, signal, ...common } = options;
+function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Generator<AnalysisBatch, HighQualityResult, AnalysisOutcome[]> {
+  const { analyses, secondPass = true, onProgress: _, signal, ...common } = options;
   check(analyses.length >= 1, 'high quality needs at least one analysis');
   const profiled = analyses.some((a) => a.noise?.length);
   const twoPasses = secondPass && !profiled;
-  // Progress: each analysis of each pass counts as one part; the training is quick beside them.
   const parts = analyses.length * (twoPasses ? 2 : 1);
-  let done = 0;
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
-  const run = (noiseFor: (a: Analysis, k: number) => Dictionary[]): AudioData => {
-    const sum = audio.channels.map((ch) => new Float32Array(ch.length));
-    analyses.forEach((a, k) => {
-      const noise = noiseFor(a, k);
-      const result = denoiseAudio(audio, {
+  const runsWith = (noiseFor: (k: number) => Dictionary[]): DenoiseOptions[] =>
+    analyses.map((a, k) => {
+      const noise = noiseFor(k);
+      return {
         ...common,
         speech: a.speech,
         noise,
         noiseLearnedAtoms: common.noiseLearnedAtoms ?? (noise.length ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS),
         smoothFrames: Math.max(1, Math.round((SMOOTH_SECONDS * a.speech.sampleRate) / a.speech.hopSamples)),
         signal,
-        onProgress: onProgress && ((f) => onProgress((done + f) / parts)),
-      });
-      done++;
-      stats.blocks += result.stats.blocks;
-      stats.frames += result.stats.frames;
-      stats.meanIterations += result.stats.meanIterations / analyses.length;
-      result.speech.channels.forEach((ch, c) => {
+      };
+    });
+  const mean = (outcomes: AnalysisOutcome[]): AudioData => {
+    const sum = audio.channels.map((ch) => new Float32Array(ch.length));
+    for (const { speech, stats: st } of outcomes) {
+      stats.blocks += st.blocks;
+      stats.frames += st.frames;
+      stats.meanIterations += st.meanIterations / analyses.length;
+      speech.channels.forEach((ch, c) => {
         const s = sum[c];
         for (let i = 0; i < ch.length; i++) s[i] += ch[i];
       });
-    });
+    }
     const inv = 1 / analyses.length;
     for (const s of sum) for (let i = 0; i < s.length; i++) s[i] *= inv;
     return { sampleRate: audio.sampleRate, channels: sum };
   };
 
-  let speech = run((a) => a.noise ?? []);
+  let speech = mean(yield { runs: runsWith((k) => analyses[k].noise ?? []), firstPart: 0, parts });
   let passes = 1;
   let skipped: string | undefined = profiled ? 'a noise profile was given' : secondPass ? undefined : 'second pass off';
   let materialSeconds = 0;
@@ -150,14 +158,58 @@ export function denoiseHighQuality(audio: AudioData, options: HighQualityOptions
         const samples = audio.sampleRate === a.speech.sampleRate ? material : resample(material, audio.sampleRate, a.speech.sampleRate);
         return trainDictionary([{ name: 'first-pass noise', samples }], { ...clipTrainOptions(a.speech, 'first-pass noise', 'quell --quality high'), atoms: SECOND_PASS_ATOMS, kernels: common.kernels, signal });
       });
-      speech = run((_, k) => [dictionaries[k]]);
+      speech = mean(yield { runs: runsWith((k) => [dictionaries[k]]), firstPart: analyses.length, parts });
       passes = 2;
     } else {
       skipped = reason;
     }
   }
   stats.meanIterations /= passes;
-  onProgress?.(1);
   const noise: AudioData = { sampleRate: audio.sampleRate, channels: audio.channels.map((ch, c) => ch.map((v, i) => v - speech.channels[c][i])) };
   return { speech, noise, passes, skipped, materialSeconds, stats };
+}
+
+/**
+ * Denoises `audio` with every analysis and averages their speech estimates (per channel), then, for
+ * inputs without a noise profile, does it again with a noise dictionary per analysis trained on that
+ * result's gated noise (see gateNoiseMaterial). The noise output is the input minus the speech.
+ * Runs the analyses here, one after the other. Throws as denoiseAudio does; E_CANCELLED when `signal` fires.
+ */
+export function denoiseHighQuality(audio: AudioData, options: HighQualityOptions): HighQualityResult {
+  const { onProgress } = options;
+  const steps = highQualitySteps(audio, options);
+  for (let step = steps.next(); ; ) {
+    if (step.done) {
+      onProgress?.(1);
+      return step.value;
+    }
+    const { runs, firstPart, parts } = step.value;
+    step = steps.next(runs.map((run, k) => denoiseAudio(audio, { ...run, onProgress: onProgress && ((f) => onProgress((firstPart + k + f) / parts)) })));
+  }
+}
+
+/**
+ * denoiseHighQuality with each analysis run by `runAnalysis` (e.g. on a thread of its own), every
+ * analysis of a pass started at once. `runAnalysis` reports its fraction done through its callback.
+ */
+export async function denoiseHighQualityWith(
+  audio: AudioData,
+  options: HighQualityOptions,
+  runAnalysis: (run: DenoiseOptions, index: number, onProgress: (fraction: number) => void) => Promise<AnalysisOutcome>,
+): Promise<HighQualityResult> {
+  const { onProgress } = options;
+  const steps = highQualitySteps(audio, options);
+  for (let step = steps.next(); ; ) {
+    if (step.done) {
+      onProgress?.(1);
+      return step.value;
+    }
+    const { runs, firstPart, parts } = step.value;
+    const fractions = runs.map(() => 0);
+    const report = (k: number, f: number): void => {
+      fractions[k] = f;
+      onProgress?.((firstPart + fractions.reduce((a, b) => a + b, 0)) / parts);
+    };
+    step = steps.next(await Promise.all(runs.map((run, k) => runAnalysis(run, k, (f) => report(k, f)))));
+  }
 }

@@ -73,10 +73,12 @@ export async function denoiseHighCommand(job: HighDenoiseJob, ctx: CommandContex
   const profiles = await noiseProfiles(job, speeches, job.quiet);
   const analyses = speeches.map((speech, k) => ({ speech, noise: profiles[k] }));
   const denoise = { reductionDb: job.reductionDb, residualDb: job.residualDb, targetWeight: job.targetWeight, iterations: job.iterations, sparsity: job.sparsity, noiseLearnedAtoms: job.freeNoise };
-  // Each file is denoised on a thread of its own; a batch runs up to --jobs files at once.
+  // A batch runs up to --jobs files at once, each on a thread of its own; with threads to spare
+  // (one file, two jobs), a file's two analyses run at once. The output does not depend on it.
   const batch = { ...job, barNote: ' (high quality)' };
+  const threads = Math.min(2, Math.max(1, Math.floor(job.jobs / Math.min(job.jobs, job.inputs.length))));
   return denoiseBatch<undefined>(ctx, batch, (run) => withCancellation((signal) => run(signal, undefined)), async ({ input, out, noiseOut }, _, signal, onProgress) => {
-    const result = await denoiseFileHighQuality(input, { analyses, denoise, outputs: [out, noiseOut], bits: job.bits, force: job.force, signal, onProgress });
+    const result = await denoiseFileHighQuality(input, { analyses, denoise, outputs: [out, noiseOut], bits: job.bits, force: job.force, signal, onProgress, threads });
     return {
       seconds: result.frames / result.sampleRate,
       gainDb: result.gainDb[0],

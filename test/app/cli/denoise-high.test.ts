@@ -100,13 +100,27 @@ describe('denoiseFileHighQuality', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('gives the same bytes with the two analyses on one thread or on two', async () => {
+    const outs = [];
+    for (const threads of [1, 2]) {
+      const out = join(dir, `threads-${threads}.wav`);
+      const r = await denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: true, threads, bits: 16 });
+      expect(r.passes).toBe(2);
+      outs.push(readFileSync(out));
+    }
+    expect(outs[0].equals(outs[1])).toBe(true);
+  });
+
   it('cancels: E_CANCELLED, no output and no temporary file left', async () => {
     const sub = tempDir();
     const out = join(sub, 'cancelled.wav');
     const signal = { aborted: false };
-    let fractions = 0;
-    const run = denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, signal, onProgress: () => (signal.aborted = ++fractions >= 2) });
-    await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
-    expect(readdirSync(sub)).toEqual([]);
+    for (const threads of [1, 2]) {
+      let fractions = 0;
+      signal.aborted = false;
+      const run = denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, signal, threads, onProgress: () => (signal.aborted = ++fractions >= 2) });
+      await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
+      expect(readdirSync(sub)).toEqual([]);
+    }
   });
 });
