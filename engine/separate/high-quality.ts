@@ -27,6 +27,11 @@ export const SECOND_PASS_MAX_SNR_DB = 3;
 export const SECOND_PASS_MIN_SECONDS = 0.5;
 /** Length of the stretches the gate keeps or drops (seconds). */
 export const GATE_SECONDS = 0.032;
+/**
+ * Most material (seconds) the second pass trains on, spread evenly over the recording: enough for 16
+ * atoms, and training time and memory stay bounded on long files (about 2 s per analysis at 60 s).
+ */
+export const SECOND_PASS_MAX_SECONDS = 60;
 /** Mask smoothing of the default analysis, in seconds (6 frames of 128 samples at 16 kHz); each analysis gets the same duration. */
 const SMOOTH_SECONDS = (6 * 128) / 16000;
 
@@ -60,7 +65,7 @@ export interface HighQualityResult {
  * The first result's noise as training material: the stretches of GATE_SECONDS where the noise
  * estimate's energy is SECOND_PASS_GATE_DB above the speech estimate's, joined; null (with the
  * reason) when the whole recording's SNR estimate is above SECOND_PASS_MAX_SNR_DB or less than
- * SECOND_PASS_MIN_SECONDS is kept.
+ * SECOND_PASS_MIN_SECONDS is kept. Above SECOND_PASS_MAX_SECONDS, evenly spaced stretches of it.
  */
 export function gateNoiseMaterial(speech: Float32Array, noise: Float32Array, sampleRate: number): { material: Float32Array | null; reason?: string } {
   check(speech.length === noise.length, `speech and noise lengths differ (${speech.length}, ${noise.length})`);
@@ -76,8 +81,12 @@ export function gateNoiseMaterial(speech: Float32Array, noise: Float32Array, sam
     if (n > s * ratio) kept.push(i);
   }
   if (kept.length * frame < SECOND_PASS_MIN_SECONDS * sampleRate) return { material: null, reason: `only ${((kept.length * frame) / sampleRate).toFixed(2)} s of noise-dominated audio` };
-  const material = new Float32Array(kept.length * frame);
-  kept.forEach((start, j) => material.set(noise.subarray(start, start + frame), j * frame));
+  const count = Math.min(kept.length, Math.floor((SECOND_PASS_MAX_SECONDS * sampleRate) / frame));
+  const material = new Float32Array(count * frame);
+  for (let j = 0; j < count; j++) {
+    const start = kept[Math.floor((j * kept.length) / count)];
+    material.set(noise.subarray(start, start + frame), j * frame);
+  }
   return { material };
 }
 

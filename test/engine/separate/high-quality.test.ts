@@ -4,7 +4,7 @@ import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { QuellError } from '../../../engine/errors.js';
 import { clipTrainOptions } from '../../../engine/presets.js';
 import { siSdr } from '../../../engine/metrics/si-sdr.js';
-import { denoiseHighQuality, gateNoiseMaterial, GATE_SECONDS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SNR_DB } from '../../../engine/separate/high-quality.js';
+import { denoiseHighQuality, gateNoiseMaterial, GATE_SECONDS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SECONDS, SECOND_PASS_MAX_SNR_DB } from '../../../engine/separate/high-quality.js';
 import { denoiseAudio } from '../../../engine/separate/separate.js';
 import { bandDictionaries } from '../../helpers/band-dictionaries.js';
 import { maxRelError } from '../../helpers/random.js';
@@ -61,6 +61,21 @@ describe('gateNoiseMaterial', () => {
     expect(reason).toBeUndefined();
     expect(material!.length).toBe(expected.length * frame);
     expected.forEach((k, j) => expect(material!.subarray(j * frame, (j + 1) * frame)).toEqual(noise.subarray(k * frame, (k + 1) * frame)));
+  });
+
+  it('keeps at most a minute of it, in evenly spaced stretches over the whole recording', () => {
+    // 150 s of noise alone: every stretch qualifies; a minute of them is taken, one in 2.5.
+    const n = 150 * RATE;
+    const noise = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.01) * 0.1 + 0.001 * Math.floor(i / frame));
+    const { material } = gateNoiseMaterial(new Float32Array(n), noise, RATE);
+    const count = Math.floor((SECOND_PASS_MAX_SECONDS * RATE) / frame);
+    expect(material!.length).toBe(count * frame);
+    const stretches = Math.floor(n / frame);
+    for (const j of [0, 1, 2, count - 1]) {
+      const k = Math.floor((j * stretches) / count);
+      expect(material!.subarray(j * frame, (j + 1) * frame)).toEqual(noise.subarray(k * frame, (k + 1) * frame));
+    }
+    expect(Math.floor(((count - 1) * stretches) / count)).toBeGreaterThan(stretches - 4); // the last minute is represented too
   });
 
   it('gives nothing above the SNR limit, for too little material, or when no noise is left', () => {
