@@ -21,6 +21,7 @@ async function run(): Promise<number> {
     ['default (noise learned on the recording)', 'noisy.clean.wav', []],
     ['--noise-from 0-0.45 (its noise-only start)', 'noisy.lead.clean.wav', ['--noise-from', '0-0.45']],
     ['--noise noise-clip.wav (1 s of the noise)', 'noisy.clip.clean.wav', ['--noise', example('noise-clip.wav')]],
+    ['--quality high (two analyses)', 'noisy.high.clean.wav', ['--quality', 'high']],
   ];
   const rows = [['input', siSdr(clean, noisy), stoi(clean, noisy, 16000), 'examples/noisy.wav'] as const];
   const out: (readonly [string, number, number, string])[] = [...rows];
