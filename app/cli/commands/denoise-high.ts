@@ -21,8 +21,10 @@ export interface HighDenoiseJob {
   positionals: string[];
   output?: string;
   outDir?: string;
-  /** The bundled speech dictionary (the first analysis). */
+  /** The speech dictionary of the first analysis (bundled, or --speech). */
   speech: Dictionary;
+  /** The second analysis' (--speech-1024); default the bundled speech-1024. */
+  hires?: Dictionary;
   noiseArgs: string[];
   noiseRange?: [number, number];
   noiseFrom?: string;
@@ -69,7 +71,10 @@ async function noiseProfiles(job: HighDenoiseJob, speeches: Dictionary[], quiet:
 }
 
 export async function denoiseHighCommand(job: HighDenoiseJob, ctx: CommandContext): Promise<number> {
-  const speeches = [job.speech, await resolveDictionary(HIRES_SPEECH, 'speech')];
+  const speeches = [job.speech, job.hires ?? (await resolveDictionary(HIRES_SPEECH, 'speech'))];
+  if (speeches[0].nFft === speeches[1].nFft && speeches[0].hopSamples === speeches[1].hopSamples) {
+    throw new QuellError('E_PARAM', `denoise: --speech and --speech-1024 have the same STFT (${speeches[0].nFft}/${speeches[0].hopSamples}); the second analysis needs other frames (quell train --n-fft 1024 --hop 256)`);
+  }
   const profiles = await noiseProfiles(job, speeches, job.quiet);
   const analyses = speeches.map((speech, k) => ({ speech, noise: profiles[k] }));
   const denoise = { reductionDb: job.reductionDb, residualDb: job.residualDb, targetWeight: job.targetWeight, iterations: job.iterations, sparsity: job.sparsity, noiseLearnedAtoms: job.freeNoise };

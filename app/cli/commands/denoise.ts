@@ -47,7 +47,10 @@ Options:
                          it finds the input clean). About 4.5x the work (the two analyses run at
                          once with two threads per file), +0.4 dB SI-SDR at 0 dB on the benchmark
                          (+0.8 at -5 dB); works in memory (files up to 2.3 h of 16 kHz mono);
-                         --noise takes noise recordings only, --speech is not used
+                         --noise takes noise recordings only
+  --speech-1024 DICT     with --quality high and --speech: the same voices' dictionary with
+                         1024-point frames (quell train --n-fft 1024 --hop 256); default: the
+                         bundled speech and speech-1024
   --iterations N         solver iterations per block (default 40: 30 on frame quads, then 10 on pairs)
   --sparsity X           L1 weight on the activations (default 0.5)
   --bits 16|24|32f       output sample format (default: the input's)
@@ -69,6 +72,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     output: { type: 'string', short: 'o' },
     'out-dir': { type: 'string' },
     speech: { type: 'string' },
+    'speech-1024': { type: 'string' },
     noise: { type: 'string', multiple: true },
     'noise-from': { type: 'string' },
     'free-noise': { type: 'string' },
@@ -118,13 +122,19 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   if (quality !== 'standard' && quality !== 'high') throw new QuellError('E_PARAM', `denoise: --quality must be standard or high; got ${quality}`);
   if (quality === 'high') {
     if (values.stream) throw new QuellError('E_PARAM', 'denoise: --quality high is offline only; the live denoiser (--stream) has no second analysis');
-    if (stringOption(values, 'speech') !== undefined) throw new QuellError('E_PARAM', 'denoise: --quality high uses the bundled speech dictionaries (speech and speech-1024); it does not take --speech yet');
+    if ((stringOption(values, 'speech') === undefined) !== (stringOption(values, 'speech-1024') === undefined)) {
+      throw new QuellError('E_PARAM', 'denoise: --quality high takes its own speech dictionaries as a pair: --speech and --speech-1024 (the same voices trained with quell train --n-fft 1024 --hop 256)');
+    }
+  } else if (stringOption(values, 'speech-1024') !== undefined) {
+    throw new QuellError('E_PARAM', 'denoise: --speech-1024 goes with --quality high');
   }
 
   const speechArg = stringOption(values, 'speech');
   const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
   if (quality === 'high') {
-    return denoiseHighCommand({ inputs, output, outDir, speech, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), positionals }, ctx);
+    const hiresArg = stringOption(values, 'speech-1024');
+    const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
+    return denoiseHighCommand({ inputs, output, outDir, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), positionals }, ctx);
   }
   const noise: Dictionary[] = [];
   for (const arg of noiseArgs) {

@@ -67,7 +67,9 @@ describe('quell denoise --quality high', () => {
     const cases: [string[], RegExp][] = [
       [['--quality', 'best'], /--quality must be standard or high; got best/],
       [['--quality', 'high', '--stream'], /--quality high is offline only/],
-      [['--quality', 'high', '--speech', 'speech'], /does not take --speech yet/],
+      [['--quality', 'high', '--speech', 'speech'], /takes its own speech dictionaries as a pair: --speech and --speech-1024/],
+      [['--quality', 'high', '--speech', 'speech', '--speech-1024', 'speech'], /--speech and --speech-1024 have the same STFT \(512\/128\)/],
+      [['--speech-1024', 'speech-1024'], /--speech-1024 goes with --quality high/],
       [['--quality', 'high', '--noise', 'rain'], /--noise takes a noise recording; rain is a dictionary/],
     ];
     for (const [args, message] of cases) {
@@ -77,6 +79,15 @@ describe('quell denoise --quality high', () => {
       expect(r.stderr).toMatch(message);
     }
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('takes a pair of speech dictionaries of its own (here the bundled files by path: the same bytes out)', async () => {
+    const own = join(dir, 'own-pair.wav');
+    const bundled = join(dir, 'bundled-pair.wav');
+    expect((await quell('denoise', input, '-o', bundled, '--quality', 'high', '-q')).code).toBe(0);
+    const r = await quell('denoise', input, '-o', own, '--quality', 'high', '--speech', join(DICTS, 'speech.qdict'), '--speech-1024', join(DICTS, 'speech-1024.qdict'), '-q');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(own).equals(readFileSync(bundled))).toBe(true);
   });
 
   it('does not overwrite without --force', async () => {
