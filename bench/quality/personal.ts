@@ -2,7 +2,11 @@
  * Personal vs general speech dictionary on the same speaker: how much does a dictionary trained on
  * one voice (what `quell train --kind speech` makes) gain over the general one?
  *
- *   npx tsx bench/quality/personal.ts [--data DIR] [--out FILE] [--seconds S] [--noises N|LIST]
+ *   npx tsx bench/quality/personal.ts [--data DIR] [--out FILE] [--seconds S] [--noises N|LIST] [--high]
+ *
+ * --high compares pairs instead, denoised with `--quality high`: the general fold and its
+ * 1024-point fold against a personal dictionary and its 1024-point twin (written to
+ * bench/results/personal-high.md unless --out is given).
  *
  * Per speaker: TEST = the last S seconds (default 30); PERSONAL TRAINING = everything before it
  * minus a 1 s guard gap, so the personal dictionary never hears the test audio. The GENERAL
@@ -21,11 +25,12 @@ import { trainDictionary } from '../../engine/dictionary/train.js';
 import { siSdr, stoi } from '../../engine/metrics/index.js';
 import { defaultKernels } from '../../engine/nmf/default-kernels.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS } from '../../engine/presets.js';
+import { denoiseHighQuality } from '../../engine/separate/high-quality.js';
 import { denoiseAudio } from '../../engine/separate/separate.js';
 import { createRandom } from '../../engine/util/random.js';
-import { SETTINGS } from '../../scripts/train-dictionaries.js';
+import { HIRES_STFT, SETTINGS } from '../../scripts/train-dictionaries.js';
 import { listDataset, loadRecording, selectFiles, stem, type Recording } from './dataset.js';
-import { readCachedFold, speechFold, trainFold, writeCachedFold } from './folds.js';
+import { hiresSpeechFold, readCachedFold, speechFold, trainFold, writeCachedFold, type FoldSpec } from './folds.js';
 import { mixAtSnr } from './mixture.js';
 import { quantise16, RATE } from './pcm16.js';
 import { seedOf } from './plan.js';
@@ -66,12 +71,15 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       data: { type: 'string', default: '../shared/data' },
-      out: { type: 'string', default: 'bench/results/personal.md' },
+      out: { type: 'string' },
+      high: { type: 'boolean' },
       seconds: { type: 'string', default: '30' },
       noises: { type: 'string' },
       cache: { type: 'string', default: 'bench/cache' },
     },
   });
+  const high = Boolean(values.high);
+  const out = values.out ?? (high ? 'bench/results/personal-high.md' : 'bench/results/personal.md');
   const testSeconds = Number(values.seconds);
   if (!(testSeconds > 0)) throw new Error(`--seconds must be positive; got ${values.seconds}`);
   const data = listDataset(values.data!);
@@ -88,23 +96,26 @@ function main(): void {
     const test = samples.subarray(samples.length - testLength);
 
     // General: the leave-one-speaker-out fold, from the cache (trained and cached as run.ts does if missing).
-    const fold = speechFold(data, speaker.name);
-    let foldBytes = readCachedFold(values.cache!, fold);
-    if (!foldBytes) {
-      log(`${stem(speaker.name)}: training fold ${fold.id} (not cached)`);
-      foldBytes = encodeDictionary(trainFold(fold, load, kernels));
-      writeCachedFold(values.cache!, fold, foldBytes);
-    }
-    const general = decodeDictionary(foldBytes);
+    const cachedFold = (fold: FoldSpec): Dictionary => {
+      let foldBytes = readCachedFold(values.cache!, fold);
+      if (!foldBytes) {
+        log(`${stem(speaker.name)}: training fold ${fold.id} (not cached)`);
+        foldBytes = encodeDictionary(trainFold(fold, load, kernels));
+        writeCachedFold(values.cache!, fold, foldBytes);
+      }
+      return decodeDictionary(foldBytes);
+    };
+    const general = cachedFold(speechFold(data, speaker.name));
+    const generalHires = high ? cachedFold(hiresSpeechFold(data, speaker.name)) : undefined;
 
-    // Personal: the shipped speech settings, on the training part only.
+    // Personal: the shipped speech settings (with --high, also the 1024-point twin), on the training part only.
     const t1 = performance.now();
-    const personal: Dictionary = trainDictionary([{ name: `${speaker.name} [0, ${(trainEnd / RATE).toFixed(2)} s)`, samples: samples.subarray(0, trainEnd) }], {
+    const trainPersonal = (stft: { nFft: number; hopSamples: number }): Dictionary => trainDictionary([{ name: `${speaker.name} [0, ${(trainEnd / RATE).toFixed(2)} s)`, samples: samples.subarray(0, trainEnd) }], {
       kind: 'speech',
       label: `personal ${stem(speaker.name)}`,
       sampleRate: SETTINGS.sampleRate,
-      nFft: SETTINGS.nFft,
-      hopSamples: SETTINGS.hopSamples,
+      nFft: stft.nFft,
+      hopSamples: stft.hopSamples,
       window: SETTINGS.window,
       atoms: SETTINGS.speechAtoms,
       beta: SETTINGS.beta,
@@ -115,6 +126,8 @@ function main(): void {
       kernels,
       createdBy: 'quell bench/quality/personal.ts',
     });
+    const personal = trainPersonal(SETTINGS);
+    const personalHires = high ? trainPersonal(HIRES_STFT) : undefined;
     log(`${stem(speaker.name)}: personal dictionary on ${(trainEnd / RATE).toFixed(1)} s (${personal.provenance.frames} frames) in ${((performance.now() - t1) / 1000).toFixed(1)} s; test = last ${testSeconds} s`);
 
     const row: SpeakerRow = {
@@ -135,9 +148,10 @@ function main(): void {
       row.siSdrIn.push(inSdr);
       row.stoiIn.push(stoi(clean, noisy, RATE));
       const got: Record<'general' | 'personal', number> = { general: 0, personal: 0 };
-      for (const [name, dict] of [['general', general], ['personal', personal]] as const) {
-        const out = denoiseAudio({ sampleRate: RATE, channels: [noisy] }, { speech: dict, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels }).speech.channels[0];
-        const y = quantise16(out); // scored on the 16-bit grid, as run-case.ts does
+      for (const [name, dict, hires] of [['general', general, generalHires], ['personal', personal, personalHires]] as const) {
+        const audio = { sampleRate: RATE, channels: [noisy] };
+        const result = hires ? denoiseHighQuality(audio, { analyses: [{ speech: dict }, { speech: hires }], kernels }) : denoiseAudio(audio, { speech: dict, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels });
+        const y = quantise16(result.speech.channels[0]); // scored on the 16-bit grid, as run-case.ts does
         got[name] = siSdr(clean, y) - inSdr;
         row.siSdrI[name].push(got[name]);
         row.stoi[name].push(stoi(clean, y, RATE));
@@ -148,18 +162,18 @@ function main(): void {
     rows.push(row);
   }
 
-  const md = report(rows, noises.map((n) => n.name), testSeconds, process.argv.slice(2), (performance.now() - t0) / 1000);
-  mkdirSync(dirname(values.out!), { recursive: true });
-  writeFileSync(values.out!, md);
-  log(`wrote ${values.out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const md = report(rows, noises.map((n) => n.name), testSeconds, process.argv.slice(2), (performance.now() - t0) / 1000, high);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, md);
+  log(`wrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   process.stdout.write(md);
 }
 
-function report(rows: SpeakerRow[], noises: string[], testSeconds: number, argv: string[], seconds: number): string {
+function report(rows: SpeakerRow[], noises: string[], testSeconds: number, argv: string[], seconds: number, high: boolean): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   const all = (f: (r: SpeakerRow) => number[]) => rows.flatMap(f);
   const lines = [
-    '# Personal vs general speech dictionary (same speaker)',
+    high ? '# Personal vs general speech dictionaries with `--quality high` (same speaker)' : '# Personal vs general speech dictionary (same speaker)',
     '',
     `Setup (${new Date().toISOString().slice(0, 10)}, \`npx tsx bench/quality/personal.ts${argv.length ? ` ${argv.join(' ')}` : ''}\`, ${seconds.toFixed(0)} s): ` +
       `for each of ${rows.length} speakers, the TEST part is the last ${testSeconds} s of the recording and the PERSONAL dictionary is trained on everything before it ` +
@@ -169,7 +183,9 @@ function report(rows: SpeakerRow[], noises: string[], testSeconds: number, argv:
       `sparsity ${SETTINGS.sparsity}, ${SETTINGS.iterations} iterations, max ${SETTINGS.maxFrames} frames, seed ${SETTINGS.seed}; WebAssembly kernels where available). ` +
       `The test part is mixed at ${SNR_DB} dB with each of ${noises.length} noise recording${noises.length === 1 ? '' : 's'} (bench/quality/mixture.ts: 0.5 s noise-only lead-in, active-speech SNR, ` +
       `noise cut seeded as the quality benchmark's unseen condition) and denoised with \`quell denoise\`'s default ` +
-      `(denoiseAudio, no noise profile, ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on the input), once per dictionary. ` +
+      (high
+        ? `(here \`--quality high\`, denoiseHighQuality: each dictionary with its ${HIRES_STFT.nFft}-point twin, the general one's the leave-one-speaker-out fold trained with that STFT), once per pair. `
+        : `(denoiseAudio, no noise profile, ${DEFAULT_LEARNED_NOISE_ATOMS} noise atoms learned on the input), once per dictionary. `) +
       `Scores against the clean test speech on the 16-bit grid (engine/metrics); SI-SDRi = output SI-SDR minus the noisy input's. Means over the ${noises.length} noise${noises.length === 1 ? '' : 's'}; "frames used" = non-silent STFT frames the personal training kept.`,
     '',
     line(['speaker', 'personal training (s)', 'frames used', 'input SI-SDR (dB)', 'SI-SDRi general (dB)', 'SI-SDRi personal (dB)', 'gain (dB)', 'STOI input', 'STOI general', 'STOI personal']),
