@@ -6,8 +6,8 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AudioData } from '../audio/audio-data.js';
 import { decodeDictionary } from '../dictionary/format.js';
 import { QuellError } from '../errors.js';
-import { denoiseHighQualityWith, type AnalysisOutcome } from '../separate/high-quality.js';
-import { checkAudio, denoiseAudio, type DenoiseOptions } from '../separate/separate.js';
+import { denoiseHighQualityWith, prepareAnalysis, type AnalysisOutcome, type AnalysisRun } from '../separate/high-quality.js';
+import { checkAudio, denoiseAudio } from '../separate/separate.js';
 import { readAudioFile } from './decode.js';
 import type { HighQualityReply, HighQualityRequest } from './high-quality-file.js';
 
@@ -17,7 +17,7 @@ if (!port) throw new Error('high-quality-worker.js runs only as a worker thread'
 /** What the file thread sends its helper: one analysis to run. */
 interface AnalysisRequest {
   audio: AudioData;
-  run: DenoiseOptions;
+  run: AnalysisRun;
 }
 
 type AnalysisReply = { type: 'progress'; fraction: number } | ({ type: 'analysed' } & AnalysisOutcome) | { type: 'error'; code?: QuellError['code']; message: string };
@@ -29,7 +29,7 @@ function errorReply(err: unknown): { type: 'error'; code?: QuellError['code']; m
 if ((workerData as { role?: string } | undefined)?.role === 'analysis') {
   port.on('message', ({ audio, run }: AnalysisRequest) => {
     try {
-      const { speech, stats } = denoiseAudio(audio, { ...run, onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies AnalysisReply) });
+      const { speech, stats } = denoiseAudio(audio, { ...prepareAnalysis(run), onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies AnalysisReply) });
       port.postMessage({ type: 'analysed', speech, stats } satisfies AnalysisReply);
     } catch (err) {
       port.postMessage(errorReply(err) satisfies AnalysisReply);
@@ -75,11 +75,11 @@ async function denoiseFile(request: HighQualityRequest): Promise<void> {
 }
 
 /** An analysis on this thread, after the current turn (so the helper's is posted first and runs meanwhile). */
-function analyseHere(audio: AudioData, run: DenoiseOptions, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
+function analyseHere(audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
   return new Promise((resolve, reject) =>
     setImmediate(() => {
       try {
-        resolve(denoiseAudio(audio, { ...run, onProgress }));
+        resolve(denoiseAudio(audio, { ...prepareAnalysis(run), onProgress }));
       } catch (err) {
         reject(err);
       }
@@ -87,9 +87,9 @@ function analyseHere(audio: AudioData, run: DenoiseOptions, onProgress: (f: numb
   );
 }
 
-/** An analysis on the helper thread (the audio and dictionaries are copied to it). */
-function analyseOn(helper: Worker, audio: AudioData, run: DenoiseOptions, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
-  const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run;
+/** An analysis on the helper thread (the audio, dictionaries and noise material are copied to it). */
+function analyseOn(helper: Worker, audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
+  const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run.options;
   return new Promise((resolve, reject) => {
     const onMessage = (reply: AnalysisReply): void => {
       if (reply.type === 'progress') return onProgress(reply.fraction);
@@ -100,6 +100,6 @@ function analyseOn(helper: Worker, audio: AudioData, run: DenoiseOptions, onProg
     };
     helper.on('message', onMessage);
     helper.on('error', reject);
-    helper.postMessage({ audio, run: plain } satisfies AnalysisRequest);
+    helper.postMessage({ audio, run: { options: plain, noiseMaterial: run.noiseMaterial } } satisfies AnalysisRequest);
   });
 }

@@ -101,9 +101,27 @@ function energies(a: Float32Array, b: Float32Array, from: number, to: number): [
   return [ea, eb];
 }
 
-/** One pass's analyses to run (denoiseAudio options without progress), and where they sit in the progress. */
+/** One analysis to run: denoiseAudio options (without progress), and for the second pass its noise material. */
+export interface AnalysisRun {
+  options: DenoiseOptions;
+  /** Train a SECOND_PASS_ATOMS noise dictionary on this first (see prepareAnalysis), where the analysis runs. */
+  noiseMaterial?: { samples: Float32Array; sampleRate: number };
+}
+
+/** A run's denoiseAudio options, with its second-pass noise dictionary trained (at its speech dictionary's STFT). */
+export function prepareAnalysis(run: AnalysisRun): DenoiseOptions {
+  const { options, noiseMaterial } = run;
+  if (!noiseMaterial) return options;
+  throwIfAborted(options.signal);
+  const speech = options.speech as Dictionary;
+  const samples = noiseMaterial.sampleRate === speech.sampleRate ? noiseMaterial.samples : resample(noiseMaterial.samples, noiseMaterial.sampleRate, speech.sampleRate);
+  const noise = trainDictionary([{ name: 'first-pass noise', samples }], { ...clipTrainOptions(speech, 'first-pass noise', 'quell --quality high'), atoms: SECOND_PASS_ATOMS, kernels: options.kernels, signal: options.signal });
+  return { ...options, noise: [noise] };
+}
+
+/** One pass's analyses to run, and where they sit in the progress. */
 export interface AnalysisBatch {
-  runs: DenoiseOptions[];
+  runs: AnalysisRun[];
   /** Parts done before this pass, and parts in all (one per analysis and pass). */
   firstPart: number;
   parts: number;
@@ -123,18 +141,18 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
   const twoPasses = secondPass && !profiled;
   const parts = analyses.length * (twoPasses ? 2 : 1);
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
-  const runsWith = (noiseFor: (k: number) => Dictionary[]): DenoiseOptions[] =>
-    analyses.map((a, k) => {
-      const noise = noiseFor(k);
-      return {
+  const runsWith = (withProfile: boolean, noiseMaterial?: AnalysisRun['noiseMaterial']): AnalysisRun[] =>
+    analyses.map((a) => ({
+      options: {
         ...common,
         speech: a.speech,
-        noise,
-        noiseLearnedAtoms: common.noiseLearnedAtoms ?? (noise.length ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS),
+        noise: a.noise ?? [],
+        noiseLearnedAtoms: common.noiseLearnedAtoms ?? (withProfile ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS),
         smoothFrames: Math.max(1, Math.round((SMOOTH_SECONDS * a.speech.sampleRate) / a.speech.hopSamples)),
         signal,
-      };
-    });
+      },
+      noiseMaterial,
+    }));
   const mean = (outcomes: AnalysisOutcome[]): AudioData => {
     const sum = audio.channels.map((ch) => new Float32Array(ch.length));
     for (const { speech, stats: st } of outcomes) {
@@ -151,7 +169,7 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
     return { sampleRate: audio.sampleRate, channels: sum };
   };
 
-  let speech = mean(yield { runs: runsWith((k) => analyses[k].noise ?? []), firstPart: 0, parts });
+  let speech = mean(yield { runs: runsWith(profiled), firstPart: 0, parts });
   let passes = 1;
   let skipped: string | undefined = profiled ? 'a noise profile was given' : secondPass ? undefined : 'second pass off';
   let materialSeconds = 0;
@@ -162,12 +180,7 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
     const { material, reason } = gateNoiseMaterial(s, n, audio.sampleRate);
     if (material) {
       materialSeconds = material.length / audio.sampleRate;
-      const dictionaries = analyses.map((a) => {
-        throwIfAborted(signal);
-        const samples = audio.sampleRate === a.speech.sampleRate ? material : resample(material, audio.sampleRate, a.speech.sampleRate);
-        return trainDictionary([{ name: 'first-pass noise', samples }], { ...clipTrainOptions(a.speech, 'first-pass noise', 'quell --quality high'), atoms: SECOND_PASS_ATOMS, kernels: common.kernels, signal });
-      });
-      speech = mean(yield { runs: runsWith((k) => [dictionaries[k]]), firstPart: analyses.length, parts });
+      speech = mean(yield { runs: runsWith(true, { samples: material, sampleRate: audio.sampleRate }), firstPart: analyses.length, parts });
       passes = 2;
     } else {
       skipped = reason;
@@ -193,18 +206,19 @@ export function denoiseHighQuality(audio: AudioData, options: HighQualityOptions
       return step.value;
     }
     const { runs, firstPart, parts } = step.value;
-    step = steps.next(runs.map((run, k) => denoiseAudio(audio, { ...run, onProgress: onProgress && ((f) => onProgress((firstPart + k + f) / parts)) })));
+    step = steps.next(runs.map((run, k) => denoiseAudio(audio, { ...prepareAnalysis(run), onProgress: onProgress && ((f) => onProgress((firstPart + k + f) / parts)) })));
   }
 }
 
 /**
  * denoiseHighQuality with each analysis run by `runAnalysis` (e.g. on a thread of its own), every
- * analysis of a pass started at once. `runAnalysis` reports its fraction done through its callback.
+ * analysis of a pass started at once: it calls prepareAnalysis (which trains a second pass's noise
+ * dictionary there too), then denoiseAudio, and reports its fraction done through its callback.
  */
 export async function denoiseHighQualityWith(
   audio: AudioData,
   options: HighQualityOptions,
-  runAnalysis: (run: DenoiseOptions, index: number, onProgress: (fraction: number) => void) => Promise<AnalysisOutcome>,
+  runAnalysis: (run: AnalysisRun, index: number, onProgress: (fraction: number) => void) => Promise<AnalysisOutcome>,
 ): Promise<HighQualityResult> {
   const { onProgress } = options;
   const steps = highQualitySteps(audio, options);
