@@ -30,6 +30,21 @@ export interface BatchTarget {
   noiseOut?: string;
 }
 
+/**
+ * One input's output paths: -o, or NAME.clean.wav in --out-dir (beside the input when it is the
+ * only one), and NAME.noise.wav beside that with --save-noise. Throws E_IO for a folder given as
+ * a file, or an output that exists without --force.
+ */
+export function batchTarget(input: string, o: Pick<BatchOptions, 'inputs' | 'output' | 'outDir' | 'saveNoise' | 'force'>): BatchTarget {
+  if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
+  const out = o.output ?? join(o.outDir ?? (o.inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
+  const noiseOut = o.saveNoise ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
+  for (const path of [out, noiseOut]) {
+    if (path && existsSync(path) && !o.force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
+  }
+  return { input, out, noiseOut };
+}
+
 /** What denoising one file gives the report: its length, the output gain, and fields of its own. */
 export interface FileDone {
   seconds: number;
@@ -64,14 +79,10 @@ export async function denoiseBatch<S>(
   await scope((signal, solver) =>
     forEachConcurrently(inputs, o.jobs, async (input, i) => {
       try {
-        if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
-        const out = o.output ?? join(o.outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
-        const noiseOut = o.saveNoise ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
-        for (const path of [out, noiseOut]) {
-          if (path && existsSync(path) && !o.force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
-        }
+        const target = batchTarget(input, o);
+        const { out, noiseOut } = target;
         const t0 = performance.now();
-        const done = await one({ input, out, noiseOut }, solver, signal, (f) => progress(i, f));
+        const done = await one(target, solver, signal, (f) => progress(i, f));
         const elapsed = (performance.now() - t0) / 1000;
         Object.assign(reports[i], { output: out, noiseOutput: noiseOut, seconds: done.seconds, ...done.fields, elapsedSeconds: elapsed, realTimeFactor: elapsed / Math.max(done.seconds, 1e-9) });
         if (!o.json) {

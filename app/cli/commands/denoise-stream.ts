@@ -1,11 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { OutputBits } from '../../../engine/audio/wav.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
-import { QuellError } from '../../../engine/errors.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
+import { batchTarget } from '../batch.js';
 import { errorMessage, type CommandContext } from '../context.js';
-import { defaultBits, dirnameOf, outputName, writeAudioFile } from '../output.js';
+import { defaultBits, writeAudioFile } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { DEFAULT_DEVICE_RATE, DEFAULT_STREAM_BLOCK, denoiseFileStreaming } from '../stream-file.js';
 
@@ -65,12 +64,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, ctx: CommandCo
     const report: StreamReport = { input };
     reports.push(report);
     try {
-      if (existsSync(input) && statSync(input).isDirectory()) throw new QuellError('E_IO', `${input} is a directory`);
-      const out = job.output ?? join(job.outDir ?? (inputs.length === 1 ? dirnameOf(input) : '.'), outputName(input, 'clean'));
-      const noiseOut = job.saveNoise ? join(dirnameOf(out), outputName(input, 'noise')) : undefined;
-      for (const path of [out, noiseOut]) {
-        if (path && existsSync(path) && !job.force) throw new QuellError('E_IO', `${path} exists; use --force to overwrite it`);
-      }
+      const { out, noiseOut } = batchTarget(input, job);
       const audio = await readAudioFile(input);
       const bar = new ProgressBar(`denoise --stream ${basename(input)}`, !job.quiet);
       const t0 = performance.now();

@@ -13,6 +13,7 @@ let dir: string;
 let input: string;
 let speech: Float32Array;
 let noisy: Float32Array;
+const analyses = () => ['speech.qdict', 'speech-1024.qdict'].map((f) => ({ speech: decodeDictionary(new Uint8Array(readFileSync(join(DICTS, f)))) }));
 
 beforeAll(() => {
   speech = readWavFile(join(FIXTURES, 'e2e', 'speech.wav')).channels[0];
@@ -81,13 +82,22 @@ describe('quell denoise --quality high', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('takes a pair of speech dictionaries of its own (here the bundled files by path: the same bytes out)', async () => {
+  it('takes a pair of speech dictionaries of its own, and uses the second one', async () => {
+    // A small twin of the first analysis' voice, trained here with 1024-point frames.
+    const twin = join(dir, 'twin-1024.qdict');
+    const t = await quell('train', '--kind', 'speech', '-k', '16', '--n-fft', '1024', '--hop', '256', '--iterations', '30', '-o', twin, '-q', join(FIXTURES, 'e2e', 'speech.wav'));
+    expect(t.code, t.stderr).toBe(0);
     const own = join(dir, 'own-pair.wav');
-    const bundled = join(dir, 'bundled-pair.wav');
-    expect((await quell('denoise', input, '-o', bundled, '--quality', 'high', '-q')).code).toBe(0);
-    const r = await quell('denoise', input, '-o', own, '--quality', 'high', '--speech', join(DICTS, 'speech.qdict'), '--speech-1024', join(DICTS, 'speech-1024.qdict'), '-q');
+    const r = await quell('denoise', input, '-o', own, '--quality', 'high', '--speech', join(DICTS, 'speech.qdict'), '--speech-1024', twin, '--bits', '32f', '-q');
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(own).equals(readFileSync(bundled))).toBe(true);
+    // The same as the engine with that pair, and not what the bundled pair gives.
+    const viaEngine = join(dir, 'own-pair-engine.wav');
+    const [speech512] = analyses();
+    await denoiseFileHighQuality(input, { analyses: [speech512, { speech: decodeDictionary(new Uint8Array(readFileSync(twin))) }], outputs: [viaEngine, undefined], force: false, bits: '32f' });
+    expect(readFileSync(own).equals(readFileSync(viaEngine))).toBe(true);
+    const bundled = join(dir, 'bundled-pair.wav');
+    expect((await quell('denoise', input, '-o', bundled, '--quality', 'high', '--bits', '32f', '-q')).code).toBe(0);
+    expect(readFileSync(own).equals(readFileSync(bundled))).toBe(false);
   });
 
   it('does not overwrite without --force', async () => {
@@ -101,7 +111,6 @@ describe('quell denoise --quality high', () => {
 });
 
 describe('denoiseFileHighQuality', () => {
-  const analyses = () => ['speech.qdict', 'speech-1024.qdict'].map((f) => ({ speech: decodeDictionary(new Uint8Array(readFileSync(join(DICTS, f)))) }));
 
   it('refuses a file above its sample limit before any work', async () => {
     const out = join(dir, 'limit.wav');
