@@ -11,27 +11,33 @@ import { defaultBits, fullScaleCeiling } from './output-format.js';
 import { builtWorkerUrl } from './worker-url.js';
 
 /**
- * Most samples (frames x channels) `--quality high` takes: it works in memory, about 24 bytes per
- * sample at its peak (input, two analyses' outputs, their mean, the noise). 2^27 samples is 2.3 h
- * of 16 kHz mono, 47 min of 48 kHz mono, and about 3 GB at the peak.
+ * Most samples (frames x channels) `--quality high` denoises in memory, about 24 bytes per sample at
+ * its peak (input, two analyses' outputs, their mean, the noise): 2^24 is 17 min of 16 kHz mono, 5.8
+ * min of 48 kHz stereo, about 400 MB. Longer inputs are streamed (high-quality-stream.ts): the same
+ * bytes, in memory that does not grow with the recording, for a second read of the input and the
+ * second pass's training on one thread.
  */
-export const HIGH_QUALITY_MAX_SAMPLES = 2 ** 27;
+export const HIGH_QUALITY_IN_MEMORY_SAMPLES = 2 ** 24;
 
 /** What the main thread sends the worker (high-quality-worker.ts). */
 export interface HighQualityRequest {
   input: string;
   analyses: { speech: Uint8Array; noise: Uint8Array[] }[];
   options: Omit<HighQualityOptions, 'analyses' | 'onProgress' | 'signal' | 'kernels'>;
-  maxSamples: number;
+  inMemorySamples: number;
+  /** Streamed inputs write their outputs on the worker. */
+  outputs: [string | undefined, string | undefined];
+  bits?: OutputBits;
+  force: boolean;
   maxDecodedBytes?: number;
   /** Threads for this file: 2 runs a pass's two analyses at once. */
   threads: number;
 }
 
 export type HighQualityReply =
-  | { type: 'opened'; sampleRate: number; channels: number; frames: number; info: AudioFileInfo }
+  | { type: 'opened'; sampleRate: number; channels: number; frames: number; info: AudioFileInfo; streamed: boolean }
   | { type: 'progress'; fraction: number }
-  | { type: 'done'; speech: Float32Array[]; noise: Float32Array[]; passes: number; skipped?: string; materialSeconds: number; stats: SeparationStats }
+  | { type: 'done'; written: boolean; gainDb?: [number, number]; speech: Float32Array[]; noise: Float32Array[]; passes: number; skipped?: string; materialSeconds: number; stats: SeparationStats }
   | { type: 'error'; code?: QuellErrorCode; message: string };
 
 export interface HighQualityFileOptions {
@@ -46,8 +52,8 @@ export interface HighQualityFileOptions {
   signal?: { aborted: boolean };
   onProgress?: (fraction: number) => void;
   maxDecodedBytes?: number;
-  /** Default HIGH_QUALITY_MAX_SAMPLES. */
-  maxSamples?: number;
+  /** Inputs of more samples (frames x channels) are streamed; default HIGH_QUALITY_IN_MEMORY_SAMPLES. */
+  inMemorySamples?: number;
   /** Threads for this file (1 or 2: the analyses of a pass at once; the output does not depend on it). Default 1. */
   threads?: number;
   /** The worker script; default the built high-quality-worker.js. */
@@ -69,10 +75,12 @@ export interface HighQualityFileResult {
 }
 
 /**
- * `quell denoise --quality high` for one file (engine/separate/high-quality.ts): decoded whole and
- * denoised on a worker thread, with a second one for the other analysis when `threads` is 2 (this
- * thread stays free for progress and Ctrl-C; cancelling terminates the workers), then each output turned down just enough not to clip (integer formats)
- * and written atomically. Inputs above `maxSamples` are refused with E_PARAM before any work.
+ * `quell denoise --quality high` for one file (engine/separate/high-quality.ts), on a worker thread
+ * (this thread stays free for progress and Ctrl-C), with a second one for the other analysis when
+ * `threads` is 2. Up to `inMemorySamples` the input is decoded whole and denoised in memory, and
+ * each output is turned down here just enough not to clip (integer formats) and written atomically;
+ * longer inputs are streamed by the worker, which writes the outputs itself, as atomically, the same
+ * bytes (high-quality-stream.ts).
  *
  * @throws QuellError E_IO (an output exists without `force`, cannot read or write), E_FORMAT, E_PARAM,
  *   E_CANCELLED (signal).
@@ -83,12 +91,18 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
     input,
     analyses: options.analyses.map((a) => ({ speech: encodeDictionary(a.speech), noise: (a.noise ?? []).map(encodeDictionary) })),
     options: options.denoise ?? {},
-    maxSamples: options.maxSamples ?? HIGH_QUALITY_MAX_SAMPLES,
+    inMemorySamples: options.inMemorySamples ?? HIGH_QUALITY_IN_MEMORY_SAMPLES,
     maxDecodedBytes: options.maxDecodedBytes,
+    outputs: options.outputs,
+    bits: options.bits,
+    force: options.force,
     threads: options.threads ?? 1,
   };
   const { opened, done } = await runWorker(options.workerUrl ?? builtWorkerUrl('high-quality-worker.js', 'the denoising thread'), request, options);
   const bits = options.bits ?? defaultBits(opened.info.bitDepth);
+  const { sampleRate, channels, frames, info } = opened;
+  const summary = { sampleRate, channels, frames, info, bits, passes: done.passes, skipped: done.skipped, materialSeconds: done.materialSeconds, stats: done.stats };
+  if (done.written) return { ...summary, gainDb: done.gainDb ?? [0, 0] };
   const ceiling = fullScaleCeiling(bits);
   const gainDb: [number, number] = [0, 0];
   const results = [done.speech, done.noise];
@@ -104,9 +118,11 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
     }
     await writeFileAtomic(path, writeWav({ sampleRate: opened.sampleRate, channels }, { bits }), options);
   }
-  const { sampleRate, channels, frames, info } = opened;
-  return { sampleRate, channels, frames, info, bits, gainDb, passes: done.passes, skipped: done.skipped, materialSeconds: done.materialSeconds, stats: done.stats };
+  return { ...summary, gainDb };
 }
+
+/** How long a streamed file may take to stop and clean up after a cancel. */
+const CANCEL_GRACE_MS = 10_000;
 
 type Opened = Extract<HighQualityReply, { type: 'opened' }>;
 type Done = Extract<HighQualityReply, { type: 'done' }>;
@@ -126,8 +142,15 @@ function runWorker(url: URL, request: HighQualityRequest, options: HighQualityFi
       else resolve({ opened, done: done! });
     };
     // The signal is a plain flag (set by a SIGINT handler): look at it often enough for a person.
+    // A streamed file is asked to stop, so it removes its temporary outputs (at its next block; if
+    // it has not stopped in CANCEL_GRACE_MS, it is terminated); an in-memory one has written nothing.
+    let cancelling = false;
     const poll = setInterval(() => {
-      if (options.signal?.aborted) finish(new QuellError('E_CANCELLED', 'cancelled'));
+      if (!options.signal?.aborted || cancelling) return;
+      cancelling = true;
+      if (!opened?.streamed) return finish(new QuellError('E_CANCELLED', 'cancelled'));
+      worker.postMessage({ type: 'cancel' });
+      setTimeout(() => finish(new QuellError('E_CANCELLED', 'cancelled')), CANCEL_GRACE_MS).unref();
     }, 50);
     worker.on('message', (reply: HighQualityReply) => {
       if (reply.type === 'opened') opened = reply;

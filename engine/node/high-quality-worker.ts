@@ -8,8 +8,13 @@ import { decodeDictionary } from '../dictionary/format.js';
 import { QuellError } from '../errors.js';
 import { denoiseHighQualityWith, prepareAnalysis, type AnalysisOutcome, type AnalysisRun } from '../separate/high-quality.js';
 import { checkAudio, denoiseAudio } from '../separate/separate.js';
-import { readAudioFile } from './decode.js';
+import { defaultKernels } from '../nmf/default-kernels.js';
+import { inThreadSolver } from '../separate/separate-async.js';
 import type { HighQualityReply, HighQualityRequest } from './high-quality-file.js';
+import { denoiseStreamHighQuality, type AnalysisSolver } from './high-quality-stream.js';
+import { defaultBits } from './output-format.js';
+import { openInput, type InputAudio } from './separate-file.js';
+import { BlockWorkerPool } from './worker-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('high-quality-worker.js runs only as a worker thread');
@@ -36,42 +41,82 @@ if ((workerData as { role?: string } | undefined)?.role === 'analysis') {
     }
   });
 } else {
-  port.once('message', (request: HighQualityRequest) => {
-    denoiseFile(request).catch((err: unknown) => port.postMessage(errorReply(err) satisfies HighQualityReply));
+  // The file's work stops at the next block when the main thread asks (a streamed file then removes
+  // its temporary outputs); an in-memory one is simply terminated.
+  const signal = { aborted: false };
+  port.on('message', (message: HighQualityRequest | { type: 'cancel' }) => {
+    if ('type' in message) {
+      signal.aborted = true;
+      return;
+    }
+    denoiseFile(message, signal).catch((err: unknown) => port.postMessage(errorReply(err) satisfies HighQualityReply));
   });
 }
 
-async function denoiseFile(request: HighQualityRequest): Promise<void> {
-  const audio = await readAudioFile(request.input, { maxDecodedBytes: request.maxDecodedBytes });
-  const samples = audio.channels[0].length * audio.channels.length;
-  if (samples > request.maxSamples) {
-    throw new QuellError('E_PARAM', `--quality high works in memory and takes up to ${request.maxSamples} samples (${(request.maxSamples / 16000 / 3600).toFixed(1)} h of 16 kHz mono); ${request.input} has ${samples}: use the default quality, or split it`);
-  }
-  checkAudio(audio);
-  port!.postMessage({ type: 'opened', sampleRate: audio.sampleRate, channels: audio.channels.length, frames: audio.channels[0].length, info: audio.info } satisfies HighQualityReply);
-  const input: AudioData = { sampleRate: audio.sampleRate, channels: audio.channels };
-  const helper = request.threads >= 2 && request.analyses.length >= 2 ? new Worker(new URL(import.meta.url), { workerData: { role: 'analysis' }, execArgv: [] }) : null;
-  let last = -1;
+async function denoiseFile(request: HighQualityRequest, signal: { aborted: boolean }): Promise<void> {
+  const file = await openInput(request.input, { maxDecodedBytes: request.maxDecodedBytes });
   try {
-    const result = await denoiseHighQualityWith(
-      input,
-      {
-        ...request.options,
-        analyses: request.analyses.map((a) => ({ speech: decodeDictionary(a.speech), noise: a.noise.map((n) => decodeDictionary(n)) })),
-        onProgress: (f) => {
-          // A message per percent is plenty for a bar.
-          if (Math.floor(f * 100) !== last) port!.postMessage({ type: 'progress', fraction: f } satisfies HighQualityReply);
-          last = Math.floor(f * 100);
-        },
-      },
-      (run, k, onProgress) => (helper && k % 2 === 1 ? analyseOn(helper, input, run, onProgress) : analyseHere(input, run, onProgress)),
-    );
-    const buffers = [...result.speech.channels, ...result.noise.channels].map((c) => c.buffer as ArrayBuffer);
-    const reply: HighQualityReply = { type: 'done', speech: result.speech.channels, noise: result.noise.channels, passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats };
-    port!.postMessage(reply, buffers);
+    const { sampleRate, channels, frames, info } = file;
+    if (!(Number.isInteger(sampleRate) && sampleRate >= 1000 && sampleRate <= 384000)) {
+      throw new QuellError('E_FORMAT', `cannot denoise ${request.input}: its sample rate is ${sampleRate} Hz; Quell works with 1000 to 384000 Hz`);
+    }
+    const streamed = frames * channels > request.inMemorySamples;
+    port!.postMessage({ type: 'opened', sampleRate, channels, frames, info, streamed } satisfies HighQualityReply);
+    let last = -1;
+    const onProgress = (f: number): void => {
+      // A message per percent is plenty for a bar.
+      if (Math.floor(f * 100) !== last) port!.postMessage({ type: 'progress', fraction: f } satisfies HighQualityReply);
+      last = Math.floor(f * 100);
+    };
+    const analyses = request.analyses.map((a) => ({ speech: decodeDictionary(a.speech), noise: a.noise.map((n) => decodeDictionary(n)) }));
+    if (streamed) {
+      const bits = request.bits ?? defaultBits(info.bitDepth);
+      const result = await denoiseStreamHighQuality(file, { analyses, denoise: request.options, outputs: request.outputs, bits, force: request.force, signal, onProgress, solverFor: (plan, k, passSignal) => analysisSolver(plan, k, request.threads, passSignal) });
+      port!.postMessage({ type: 'done', written: true, gainDb: result.gainDb, speech: [], noise: [], passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats } satisfies HighQualityReply);
+      return;
+    }
+    const input: AudioData = { sampleRate, channels: await wholeAudio(file) };
+    checkAudio(input);
+    const helper = request.threads >= 2 && analyses.length >= 2 ? new Worker(new URL(import.meta.url), { workerData: { role: 'analysis' }, execArgv: [] }) : null;
+    try {
+      const result = await denoiseHighQualityWith(input, { ...request.options, analyses, onProgress }, (run, k, progress) =>
+        helper && k % 2 === 1 ? analyseOn(helper, input, run, progress) : analyseHere(input, run, progress),
+      );
+      const buffers = [...result.speech.channels, ...result.noise.channels].map((c) => c.buffer as ArrayBuffer);
+      const reply: HighQualityReply = { type: 'done', written: false, speech: result.speech.channels, noise: result.noise.channels, passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats };
+      port!.postMessage(reply, buffers);
+    } finally {
+      await helper?.terminate();
+    }
   } finally {
-    await helper?.terminate();
+    await file.close();
   }
+}
+
+/** The whole input, channel by channel. */
+async function wholeAudio(file: InputAudio): Promise<Float32Array[]> {
+  const out = Array.from({ length: file.channels }, () => new Float32Array(file.frames));
+  let at = 0;
+  for await (const chunk of file.chunks()) {
+    const n = Math.min(chunk[0].length, file.frames - at);
+    chunk.forEach((ch, c) => out[c].set(ch.subarray(0, n), at));
+    at += n;
+  }
+  if (at !== file.frames) throw new QuellError('E_FORMAT', `the input ended after ${at} of ${file.frames} samples`);
+  return out;
+}
+
+/**
+ * Where a streamed analysis' blocks are solved: with two threads, the second analysis on a solver
+ * thread of its own and the first here; with one, both here, between the turns of the event loop
+ * (where a cancel message is seen).
+ */
+function analysisSolver(plan: Parameters<typeof inThreadSolver>[0], k: number, threads: number, signal: { aborted: boolean }): AnalysisSolver {
+  if (threads >= 2 && k % 2 === 1) {
+    const pool = new BlockWorkerPool(plan, { size: 1 });
+    return { solveJob: pool.solve, maxInFlight: 2, close: () => pool.terminate() };
+  }
+  return { solveJob: inThreadSolver(plan, defaultKernels(), { signal, defer: setImmediate }), maxInFlight: 1 };
 }
 
 /** An analysis on this thread, after the current turn (so the helper's is posted first and runs meanwhile). */

@@ -136,7 +136,7 @@ async function runPass(
 }
 
 /** An input file's samples, in chunks, from the start each time chunks() is called. */
-interface InputAudio {
+export interface InputAudio {
   sampleRate: number;
   channels: number;
   frames: number;
@@ -146,7 +146,7 @@ interface InputAudio {
 }
 
 /** WAV (by its magic bytes) is streamed from the file; anything else is decoded whole. */
-async function openInput(path: string, options: SeparateFileOptions): Promise<InputAudio> {
+export async function openInput(path: string, options: Pick<SeparateFileOptions, 'chunkFrames' | 'maxDecodedBytes'>): Promise<InputAudio> {
   if (await isWav(path)) {
     const reader = await WavFileReader.open(path, { chunkFrames: options.chunkFrames });
     const { layout } = reader;

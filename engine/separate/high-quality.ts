@@ -62,43 +62,94 @@ export interface HighQualityResult {
 }
 
 /**
- * The first result's noise as training material: the stretches of GATE_SECONDS where the noise
- * estimate's energy is SECOND_PASS_GATE_DB above the speech estimate's, joined; null (with the
- * reason) when the whole recording's SNR estimate is above SECOND_PASS_MAX_SNR_DB or less than
- * SECOND_PASS_MIN_SECONDS is kept. Above SECOND_PASS_MAX_SECONDS, evenly spaced stretches of it.
+ * The first result's noise as training material, gathered as the result streams by (mono speech and
+ * noise estimates, in order): the stretches of GATE_SECONDS where the noise estimate's energy is
+ * SECOND_PASS_GATE_DB above the speech estimate's, joined. At most SECOND_PASS_MAX_SECONDS are kept,
+ * in memory that does not grow with the recording: every kept stretch while they fit, then every
+ * second, fourth, ... (the stride doubles whenever they would not), so the material is spread evenly
+ * over the whole recording and is between half of that and all of it.
  */
-export function gateNoiseMaterial(speech: Float32Array, noise: Float32Array, sampleRate: number): { material: Float32Array | null; reason?: string } {
-  check(speech.length === noise.length, `speech and noise lengths differ (${speech.length}, ${noise.length})`);
-  const frame = Math.max(1, Math.round(GATE_SECONDS * sampleRate));
-  const [es, en] = energies(speech, noise, 0, noise.length);
-  if (!(en > 0)) return { material: null, reason: 'the first pass left no noise' };
-  const snrDb = 10 * Math.log10(es / en);
-  if (snrDb > SECOND_PASS_MAX_SNR_DB) return { material: null, reason: `the first pass's SNR is ${snrDb.toFixed(1)} dB, above ${SECOND_PASS_MAX_SNR_DB} dB` };
-  const ratio = 10 ** (SECOND_PASS_GATE_DB / 10);
-  const kept: number[] = [];
-  for (let i = 0; i + frame <= noise.length; i += frame) {
-    const [s, n] = energies(speech, noise, i, i + frame);
-    if (n > s * ratio) kept.push(i);
+export class NoiseGate {
+  readonly sampleRate: number;
+  private readonly frame: number;
+  private readonly ratio = 10 ** (SECOND_PASS_GATE_DB / 10);
+  private readonly maxStretches: number;
+  /** Kept stretches (every stride-th of those that passed), maxStretches x frame. */
+  private readonly kept: Float32Array;
+  private count = 0;
+  private stride = 1;
+  private passed = 0;
+  /** The stretch being filled, and its energies. */
+  private readonly current: Float32Array;
+  private at = 0;
+  private stretchSpeech = 0;
+  private stretchNoise = 0;
+  private totalSpeech = 0;
+  private totalNoise = 0;
+
+  constructor(sampleRate: number) {
+    this.sampleRate = sampleRate;
+    this.frame = Math.max(1, Math.round(GATE_SECONDS * sampleRate));
+    this.maxStretches = Math.max(1, Math.floor((SECOND_PASS_MAX_SECONDS * sampleRate) / this.frame));
+    this.kept = new Float32Array(this.maxStretches * this.frame);
+    this.current = new Float32Array(this.frame);
   }
-  if (kept.length * frame < SECOND_PASS_MIN_SECONDS * sampleRate) return { material: null, reason: `only ${((kept.length * frame) / sampleRate).toFixed(2)} s of noise-dominated audio` };
-  const count = Math.min(kept.length, Math.floor((SECOND_PASS_MAX_SECONDS * sampleRate) / frame));
-  const material = new Float32Array(count * frame);
-  for (let j = 0; j < count; j++) {
-    const start = kept[Math.floor((j * kept.length) / count)];
-    material.set(noise.subarray(start, start + frame), j * frame);
+
+  /** The next `count` samples of the first result's mono speech and noise estimates. */
+  push(speech: Float32Array, noise: Float32Array, count = noise.length): void {
+    check(speech.length >= count && noise.length >= count, `push: ${count} samples asked of arrays of ${speech.length} and ${noise.length}`);
+    const { frame, current } = this;
+    for (let i = 0; i < count; i++) {
+      const s = speech[i] * speech[i];
+      const n = noise[i] * noise[i];
+      this.totalSpeech += s;
+      this.totalNoise += n;
+      this.stretchSpeech += s;
+      this.stretchNoise += n;
+      current[this.at++] = noise[i];
+      if (this.at === frame) this.endStretch();
+    }
   }
-  return { material };
+
+  private endStretch(): void {
+    const { frame } = this;
+    if (this.stretchNoise > this.stretchSpeech * this.ratio) {
+      const index = this.passed++;
+      if (index % this.stride === 0 && this.count === this.maxStretches) {
+        // Full: keep every second stretch (the even positions), and from now on every second as many.
+        for (let j = 0; 2 * j < this.count; j++) this.kept.copyWithin(j * frame, 2 * j * frame, (2 * j + 1) * frame);
+        this.count = Math.ceil(this.count / 2);
+        this.stride *= 2;
+      }
+      if (index % this.stride === 0) this.kept.set(this.current, this.count++ * frame);
+    }
+    this.at = 0;
+    this.stretchSpeech = 0;
+    this.stretchNoise = 0;
+  }
+
+  /**
+   * The material, or null (with the reason) when the whole result's SNR estimate is above
+   * SECOND_PASS_MAX_SNR_DB or less than SECOND_PASS_MIN_SECONDS passed the gate. A partial stretch
+   * at the end is never kept.
+   */
+  result(): { material: Float32Array | null; reason?: string } {
+    if (!(this.totalNoise > 0)) return { material: null, reason: 'the first pass left no noise' };
+    const snrDb = 10 * Math.log10(this.totalSpeech / this.totalNoise);
+    if (snrDb > SECOND_PASS_MAX_SNR_DB) return { material: null, reason: `the first pass's SNR is ${snrDb.toFixed(1)} dB, above ${SECOND_PASS_MAX_SNR_DB} dB` };
+    if (this.passed * this.frame < SECOND_PASS_MIN_SECONDS * this.sampleRate) {
+      return { material: null, reason: `only ${((this.passed * this.frame) / this.sampleRate).toFixed(2)} s of noise-dominated audio` };
+    }
+    return { material: this.kept.slice(0, this.count * this.frame) };
+  }
 }
 
-/** Sums of a^2 and b^2 over [from, to), in doubles. */
-function energies(a: Float32Array, b: Float32Array, from: number, to: number): [number, number] {
-  let ea = 0;
-  let eb = 0;
-  for (let k = from; k < to; k++) {
-    ea += a[k] * a[k];
-    eb += b[k] * b[k];
-  }
-  return [ea, eb];
+/** NoiseGate over a whole result at once. */
+export function gateNoiseMaterial(speech: Float32Array, noise: Float32Array, sampleRate: number): { material: Float32Array | null; reason?: string } {
+  check(speech.length === noise.length, `speech and noise lengths differ (${speech.length}, ${noise.length})`);
+  const gate = new NoiseGate(sampleRate);
+  gate.push(speech, noise);
+  return gate.result();
 }
 
 /** One analysis to run: denoiseAudio options (without progress), and for the second pass its noise material. */
@@ -117,6 +168,24 @@ export function prepareAnalysis(run: AnalysisRun): DenoiseOptions {
   const samples = noiseMaterial.sampleRate === speech.sampleRate ? noiseMaterial.samples : resample(noiseMaterial.samples, noiseMaterial.sampleRate, speech.sampleRate);
   const noise = trainDictionary([{ name: 'first-pass noise', samples }], { ...clipTrainOptions(speech, 'first-pass noise', 'quell --quality high'), atoms: SECOND_PASS_ATOMS, kernels: options.kernels, signal: options.signal });
   return { ...options, noise: [noise] };
+}
+
+/**
+ * Each analysis' denoiseAudio options for a pass: `common` (the options beside the analyses) with
+ * the analysis' speech dictionary and noise profile, the learned atoms for a run with or without a
+ * profile, and the mask smoothing of the same duration at every STFT.
+ */
+export function analysisRuns(analyses: Analysis[], common: Omit<DenoiseOptions, 'speech' | 'noise'>, withProfile: boolean, noiseMaterial?: AnalysisRun['noiseMaterial']): AnalysisRun[] {
+  return analyses.map((a) => ({
+    options: {
+      ...common,
+      speech: a.speech,
+      noise: a.noise ?? [],
+      noiseLearnedAtoms: common.noiseLearnedAtoms ?? (withProfile ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS),
+      smoothFrames: Math.max(1, Math.round((SMOOTH_SECONDS * a.speech.sampleRate) / a.speech.hopSamples)),
+    },
+    noiseMaterial,
+  }));
 }
 
 /** One pass's analyses to run, and where they sit in the progress. */
@@ -141,18 +210,7 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
   const twoPasses = secondPass && !profiled;
   const parts = analyses.length * (twoPasses ? 2 : 1);
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
-  const runsWith = (withProfile: boolean, noiseMaterial?: AnalysisRun['noiseMaterial']): AnalysisRun[] =>
-    analyses.map((a) => ({
-      options: {
-        ...common,
-        speech: a.speech,
-        noise: a.noise ?? [],
-        noiseLearnedAtoms: common.noiseLearnedAtoms ?? (withProfile ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS),
-        smoothFrames: Math.max(1, Math.round((SMOOTH_SECONDS * a.speech.sampleRate) / a.speech.hopSamples)),
-        signal,
-      },
-      noiseMaterial,
-    }));
+  const runsWith = (withProfile: boolean, noiseMaterial?: AnalysisRun['noiseMaterial']): AnalysisRun[] => analysisRuns(analyses, { ...common, signal }, withProfile, noiseMaterial);
   const mean = (outcomes: AnalysisOutcome[]): AudioData => {
     const sum = audio.channels.map((ch) => new Float32Array(ch.length));
     for (const { speech, stats: st } of outcomes) {

@@ -112,12 +112,28 @@ describe('quell denoise --quality high', () => {
 
 describe('denoiseFileHighQuality', () => {
 
-  it('refuses a file above its sample limit before any work', async () => {
-    const out = join(dir, 'limit.wav');
-    await expect(denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, maxSamples: 16000 })).rejects.toThrow(
-      /--quality high works in memory and takes up to 16000 samples .*noisy\.wav has 96000: use the default quality, or split it/,
-    );
-    expect(existsSync(out)).toBe(false);
+  it('streams a file above inMemorySamples: the same bytes, both outputs, one thread or two', async () => {
+    const expected = [join(dir, 'mem.wav'), join(dir, 'mem.noise.wav')] as const;
+    const memory = await denoiseFileHighQuality(input, { analyses: analyses(), outputs: [...expected], force: true, bits: 16 });
+    for (const threads of [1, 2]) {
+      const outs = [join(dir, `str-${threads}.wav`), join(dir, `str-${threads}.noise.wav`)] as const;
+      const r = await denoiseFileHighQuality(input, { analyses: analyses(), outputs: [...outs], force: true, bits: 16, threads, inMemorySamples: 16000 });
+      expect(r).toMatchObject({ passes: 2, frames: 96000, sampleRate: 16000, bits: 16, materialSeconds: memory.materialSeconds });
+      outs.forEach((out, j) => expect(readFileSync(out).equals(readFileSync(expected[j]))).toBe(true));
+    }
+  });
+
+  it('turns a streamed output down just enough not to clip, as in memory', async () => {
+    // The mixture at +12 dB: its speech estimate peaks above 16-bit full scale.
+    const loud = join(dir, 'loud.wav');
+    writeWavFile(loud, { sampleRate: 16000, channels: [noisy.map((v) => v * 4)] }, '32f');
+    const mem = join(dir, 'loud-mem.wav');
+    const str = join(dir, 'loud-str.wav');
+    const a = await denoiseFileHighQuality(loud, { analyses: analyses(), outputs: [mem, undefined], force: true, bits: 16 });
+    const b = await denoiseFileHighQuality(loud, { analyses: analyses(), outputs: [str, undefined], force: true, bits: 16, inMemorySamples: 0 });
+    expect(a.gainDb[0]).toBeLessThan(0);
+    expect(b.gainDb).toEqual(a.gainDb);
+    expect(readFileSync(str).equals(readFileSync(mem))).toBe(true);
   });
 
   it('gives the same bytes with the two analyses on one thread or on two', async () => {
@@ -135,10 +151,10 @@ describe('denoiseFileHighQuality', () => {
     const sub = tempDir();
     const out = join(sub, 'cancelled.wav');
     const signal = { aborted: false };
-    for (const threads of [1, 2]) {
+    for (const [threads, inMemorySamples] of [[1, undefined], [2, undefined], [1, 0], [2, 0]]) {
       let fractions = 0;
       signal.aborted = false;
-      const run = denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, undefined], force: false, signal, threads, onProgress: () => (signal.aborted = ++fractions >= 2) });
+      const run = denoiseFileHighQuality(input, { analyses: analyses(), outputs: [out, join(sub, 'noise.wav')], force: false, signal, threads, inMemorySamples, onProgress: () => (signal.aborted = ++fractions >= 2) });
       await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
       expect(readdirSync(sub)).toEqual([]);
     }

@@ -4,7 +4,7 @@ import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { QuellError } from '../../../engine/errors.js';
 import { clipTrainOptions } from '../../../engine/presets.js';
 import { siSdr } from '../../../engine/metrics/si-sdr.js';
-import { denoiseHighQuality, gateNoiseMaterial, GATE_SECONDS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SECONDS, SECOND_PASS_MAX_SNR_DB } from '../../../engine/separate/high-quality.js';
+import { denoiseHighQuality, gateNoiseMaterial, NoiseGate, GATE_SECONDS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SECONDS, SECOND_PASS_MAX_SNR_DB } from '../../../engine/separate/high-quality.js';
 import { denoiseAudio } from '../../../engine/separate/separate.js';
 import { bandDictionaries } from '../../helpers/band-dictionaries.js';
 import { maxRelError } from '../../helpers/random.js';
@@ -63,19 +63,39 @@ describe('gateNoiseMaterial', () => {
     expected.forEach((k, j) => expect(material!.subarray(j * frame, (j + 1) * frame)).toEqual(noise.subarray(k * frame, (k + 1) * frame)));
   });
 
-  it('keeps at most a minute of it, in evenly spaced stretches over the whole recording', () => {
-    // 150 s of noise alone: every stretch qualifies; a minute of them is taken, one in 2.5.
+  it('keeps at most a minute of it: every 2^k-th stretch, the smallest k that fits, over the whole recording', () => {
+    // 150 s of noise alone: all 4687 stretches qualify; 1875 fit in a minute; every 4th (1172) is the
+    // first power-of-two stride that fits (every 2nd would be 2344).
     const n = 150 * RATE;
     const noise = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.01) * 0.1 + 0.001 * Math.floor(i / frame));
     const { material } = gateNoiseMaterial(new Float32Array(n), noise, RATE);
-    const count = Math.floor((SECOND_PASS_MAX_SECONDS * RATE) / frame);
-    expect(material!.length).toBe(count * frame);
     const stretches = Math.floor(n / frame);
+    const fit = Math.floor((SECOND_PASS_MAX_SECONDS * RATE) / frame);
+    let stride = 1;
+    while (Math.ceil(stretches / stride) > fit) stride *= 2;
+    expect(stride).toBe(4);
+    const count = Math.ceil(stretches / stride);
+    expect(material!.length).toBe(count * frame);
     for (const j of [0, 1, 2, count - 1]) {
-      const k = Math.floor((j * stretches) / count);
+      const k = j * stride;
       expect(material!.subarray(j * frame, (j + 1) * frame)).toEqual(noise.subarray(k * frame, (k + 1) * frame));
     }
-    expect(Math.floor(((count - 1) * stretches) / count)).toBeGreaterThan(stretches - 4); // the last minute is represented too
+    expect((count - 1) * stride).toBeGreaterThan(stretches - 5); // the last seconds are represented too
+  });
+
+  it('gives the same material pushed in chunks of any size as at once', () => {
+    // About 100 s pass the gate: the stride doubles on the way.
+    const n = 150 * RATE + 123;
+    const speech = Float32Array.from({ length: n }, (_, i) => (Math.floor(i / 7000) % 3 === 0 ? 0.2 * Math.sin(i * 0.05) : 0));
+    const noise = Float32Array.from({ length: n }, (_, i) => 0.05 * Math.sin(i * 0.37) + 0.0001 * Math.floor(i / 997));
+    const whole = gateNoiseMaterial(speech, noise, RATE);
+    expect(whole.material!.length).toBeGreaterThan(30 * RATE);
+    expect(whole.material!.length).toBeLessThan(SECOND_PASS_MAX_SECONDS * RATE);
+    for (const step of [1000, 4096, 511 * 17]) {
+      const gate = new NoiseGate(RATE);
+      for (let i = 0; i < n; i += step) gate.push(speech.subarray(i, i + step), noise.subarray(i, i + step));
+      expect(gate.result()).toEqual(whole);
+    }
   });
 
   it('gives nothing above the SNR limit, for too little material, or when no noise is left', () => {
