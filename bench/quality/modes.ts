@@ -71,7 +71,7 @@ export const QUELL_MODES: QuellMode[] = [
   },
   {
     name: 'quell_high_clip',
-    description: '`quell denoise --quality high --noise CLIP`: both analyses, each with the clip\'s dictionary at its own STFT, averaged (no second pass)',
+    description: '`quell denoise --quality high --noise CLIP`: both analyses, each with the clip\'s dictionary at its own STFT, averaged; the second pass as quell_high\'s, with the clip\'s dictionaries kept',
     needsHires: true,
     run: (noisy, ctx) => denoiseHighQuality(noisy, { analyses: [{ speech: ctx.speech, noise: [clipDictionary(ctx)] }, { speech: hires(ctx), noise: [clipDictionary(ctx, undefined, hires(ctx))] }], kernels: ctx.kernels }).speech,
   },

@@ -1,8 +1,8 @@
 import type { OutputBits } from '../audio/wav.js';
-import { analysisRuns, NoiseGate, prepareAnalysis, type Analysis, type HighQualityOptions } from '../separate/high-quality.js';
+import { analysisRuns, NoiseGate, prepareAnalysis, type Analysis, type AnalysisRun, type HighQualityOptions } from '../separate/high-quality.js';
 import { planSeparation, denoiseSources, type SeparationPlan } from '../separate/plan.js';
 import { driveSeparator, type SolveJob } from '../separate/separate-async.js';
-import type { SeparationStats } from '../separate/separate.js';
+import type { DenoiseOptions, SeparationStats } from '../separate/separate.js';
 import { Separator } from '../separate/separator.js';
 import { fullScaleCeiling } from './output-format.js';
 import type { InputAudio } from './separate-file.js';
@@ -35,6 +35,11 @@ export interface StreamHighQualityOptions {
   onProgress?: (fraction: number) => void;
   /** A solver for analysis `index`'s plan (a thread of its own, or this one). */
   solverFor: (plan: SeparationPlan, index: number, signal: { aborted: boolean }) => AnalysisSolver;
+  /**
+   * Trains run `index`'s second-pass dictionary (prepareAnalysis, or the same on another thread).
+   * Default: prepareAnalysis here, one after the other.
+   */
+  prepare?: (run: AnalysisRun, index: number) => Promise<DenoiseOptions>;
   /** Most samples per channel one analysis' output may run ahead of another's before it waits. Default MAX_LEAD_SAMPLES. */
   maxLeadSamples?: number;
 }
@@ -60,22 +65,22 @@ export async function denoiseStreamHighQuality(audio: InputAudio, options: Strea
   const { analyses, denoise = {}, signal } = options;
   const { secondPass = true, ...common } = denoise;
   const profiled = analyses.some((a) => a.noise?.length);
-  const twoPasses = secondPass && !profiled;
-  const parts = twoPasses ? 2 : 1;
+  const parts = secondPass ? 2 : 1;
   const ceiling = fullScaleCeiling(options.bits);
 
   let runs = analysisRuns(analyses, common, profiled).map((r) => r.options);
-  let first = await runPass(audio, runs, [1, 1], twoPasses ? new NoiseGate(audio.sampleRate) : null, options, 0, parts);
+  let first = await runPass(audio, runs, [1, 1], secondPass ? new NoiseGate(audio.sampleRate) : null, options, 0, parts);
   const stats: SeparationStats = { ...first.stats };
   let passes = 1;
-  let skipped: string | undefined = profiled ? 'a noise profile was given' : secondPass ? undefined : 'second pass off';
+  let skipped: string | undefined = secondPass ? undefined : 'second pass off';
   let materialSeconds = 0;
   if (first.gate) {
     const { material, reason } = first.gate.result();
     if (material) {
       await abortAll(first.writers);
       materialSeconds = material.length / audio.sampleRate;
-      runs = analysisRuns(analyses, common, true, { samples: material, sampleRate: audio.sampleRate }).map((run) => prepareAnalysis({ ...run, options: { ...run.options, signal } }));
+      const prepare = options.prepare ?? ((run: AnalysisRun) => Promise.resolve(prepareAnalysis(run)));
+      runs = await Promise.all(analysisRuns(analyses, common, true, { samples: material, sampleRate: audio.sampleRate }).map((run, k) => prepare({ ...run, options: { ...run.options, signal } }, k)));
       first = await runPass(audio, runs, [1, 1], null, options, 1, parts);
       stats.blocks += first.stats.blocks;
       stats.frames += first.stats.frames;

@@ -1,13 +1,16 @@
 // A worker_threads entry for `quell denoise --quality high` (high-quality-file.ts): decodes the
-// file, denoises it in memory and sends the two outputs back. With two threads it starts a helper
-// thread of this same script (role "analysis") that runs every second analysis, so a pass's two
-// analyses run at once. It runs from dist/ (compiled JS).
+// file, denoises it in memory and sends the two outputs back, or streams a long one and writes the
+// outputs itself. With two threads, in memory, it starts a helper thread of this same script (role
+// "analysis") that runs every second analysis, so a pass's two analyses run at once; streamed, a
+// solver thread takes the second analysis' blocks and the helper trains its second-pass dictionary.
+// It runs from dist/ (compiled JS).
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AudioData } from '../audio/audio-data.js';
-import { decodeDictionary } from '../dictionary/format.js';
+import type { Dictionary } from '../dictionary/dictionary.js';
+import { decodeDictionary, encodeDictionary } from '../dictionary/format.js';
 import { QuellError } from '../errors.js';
 import { denoiseHighQualityWith, prepareAnalysis, type AnalysisOutcome, type AnalysisRun } from '../separate/high-quality.js';
-import { checkAudio, denoiseAudio } from '../separate/separate.js';
+import { checkAudio, denoiseAudio, type DenoiseOptions } from '../separate/separate.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import { inThreadSolver } from '../separate/separate-async.js';
 import type { HighQualityReply, HighQualityRequest } from './high-quality-file.js';
@@ -19,13 +22,17 @@ import { BlockWorkerPool } from './worker-pool.js';
 const port = parentPort;
 if (!port) throw new Error('high-quality-worker.js runs only as a worker thread');
 
-/** What the file thread sends its helper: one analysis to run. */
+/** What the file thread sends its helper: one analysis to run, or (no audio) its second-pass dictionary to train. */
 interface AnalysisRequest {
-  audio: AudioData;
+  audio?: AudioData;
   run: AnalysisRun;
 }
 
-type AnalysisReply = { type: 'progress'; fraction: number } | ({ type: 'analysed' } & AnalysisOutcome) | { type: 'error'; code?: QuellError['code']; message: string };
+type AnalysisReply =
+  | { type: 'progress'; fraction: number }
+  | ({ type: 'analysed' } & AnalysisOutcome)
+  | { type: 'trained'; noise: Uint8Array[] }
+  | { type: 'error'; code?: QuellError['code']; message: string };
 
 function errorReply(err: unknown): { type: 'error'; code?: QuellError['code']; message: string } {
   return { type: 'error', code: err instanceof QuellError ? err.code : undefined, message: err instanceof Error ? err.message : String(err) };
@@ -34,6 +41,11 @@ function errorReply(err: unknown): { type: 'error'; code?: QuellError['code']; m
 if ((workerData as { role?: string } | undefined)?.role === 'analysis') {
   port.on('message', ({ audio, run }: AnalysisRequest) => {
     try {
+      if (!audio) {
+        const noise = prepareAnalysis(run).noise as Dictionary[];
+        port.postMessage({ type: 'trained', noise: noise.map(encodeDictionary) } satisfies AnalysisReply);
+        return;
+      }
       const { speech, stats } = denoiseAudio(audio, { ...prepareAnalysis(run), onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies AnalysisReply) });
       port.postMessage({ type: 'analysed', speech, stats } satisfies AnalysisReply);
     } catch (err) {
@@ -71,8 +83,23 @@ async function denoiseFile(request: HighQualityRequest, signal: { aborted: boole
     const analyses = request.analyses.map((a) => ({ speech: decodeDictionary(a.speech), noise: a.noise.map((n) => decodeDictionary(n)) }));
     if (streamed) {
       const bits = request.bits ?? defaultBits(info.bitDepth);
-      const result = await denoiseStreamHighQuality(file, { analyses, denoise: request.options, outputs: request.outputs, bits, force: request.force, signal, onProgress, solverFor: (plan, k, passSignal) => analysisSolver(plan, k, request.threads, passSignal) });
-      port!.postMessage({ type: 'done', written: true, gainDb: result.gainDb, speech: [], noise: [], passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats } satisfies HighQualityReply);
+      const helper = request.threads >= 2 && analyses.length >= 2 ? new Worker(new URL(import.meta.url), { workerData: { role: 'analysis' }, execArgv: [] }) : null;
+      try {
+        const result = await denoiseStreamHighQuality(file, {
+          analyses,
+          denoise: request.options,
+          outputs: request.outputs,
+          bits,
+          force: request.force,
+          signal,
+          onProgress,
+          solverFor: (plan, k, passSignal) => analysisSolver(plan, k, request.threads, passSignal),
+          prepare: (run, k) => (helper && k % 2 === 1 ? trainOn(helper, run) : prepareHere(run)),
+        });
+        port!.postMessage({ type: 'done', written: true, gainDb: result.gainDb, speech: [], noise: [], passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats } satisfies HighQualityReply);
+      } finally {
+        await helper?.terminate();
+      }
       return;
     }
     const input: AudioData = { sampleRate, channels: await wholeAudio(file) };
@@ -132,6 +159,37 @@ function analyseHere(audio: AudioData, run: AnalysisRun, onProgress: (f: number)
   );
 }
 
+/** A run's second-pass dictionary trained on this thread, after the current turn (so the helper's is posted first). */
+function prepareHere(run: AnalysisRun): Promise<DenoiseOptions> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(prepareAnalysis(run));
+      } catch (err) {
+        reject(err);
+      }
+    }),
+  );
+}
+
+/** A run's second-pass dictionary trained on the helper thread (the same function: the same atoms). */
+function trainOn(helper: Worker, run: AnalysisRun): Promise<DenoiseOptions> {
+  const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run.options;
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: AnalysisReply): void => {
+      if (reply.type === 'progress') return;
+      helper.off('message', onMessage);
+      helper.off('error', reject);
+      if (reply.type === 'trained') resolve({ ...run.options, noise: reply.noise.map((bytes) => decodeDictionary(bytes)) });
+      else if (reply.type === 'error') reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
+      else reject(new Error('internal: the helper answered a training with an analysis'));
+    };
+    helper.on('message', onMessage);
+    helper.on('error', reject);
+    helper.postMessage({ run: { options: plain, noiseMaterial: run.noiseMaterial } } satisfies AnalysisRequest);
+  });
+}
+
 /** An analysis on the helper thread (the audio, dictionaries and noise material are copied to it). */
 function analyseOn(helper: Worker, audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
   const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run.options;
@@ -141,7 +199,8 @@ function analyseOn(helper: Worker, audio: AudioData, run: AnalysisRun, onProgres
       helper.off('message', onMessage);
       helper.off('error', reject);
       if (reply.type === 'analysed') resolve(reply);
-      else reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
+      else if (reply.type === 'error') reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
+      else reject(new Error('internal: the helper answered an analysis with a training'));
     };
     helper.on('message', onMessage);
     helper.on('error', reject);

@@ -9,10 +9,11 @@ import { denoiseAudio, type DenoiseOptions, type SeparationStats } from './separ
 
 // `--quality high`: the default denoiser run on two analyses of the input, a 512-point and a
 // 1024-point STFT, each with its own speech dictionary, their speech estimates averaged; then, when
-// no noise profile was given and the input is noisy, once more with a noise dictionary per analysis
-// trained on the first result's noise where it dominates. Each analysis errs differently (the long
-// frames resolve harmonics and music, the short ones typing and clicks), so the mean is better than
-// either; the second pass hands each analysis the recording's own noise as a dictionary.
+// the input is noisy, once more with a noise dictionary per analysis trained on the first result's
+// noise where it dominates (beside the noise profile, if one was given). Each analysis errs
+// differently (the long frames resolve harmonics and music, the short ones typing and clicks), so
+// the mean is better than either; the second pass hands each analysis the recording's own noise as
+// a dictionary, which a one-second clip of a changing noise does not cover.
 // On the benchmark (6 speakers x 8 unseen noises, 30 s): +7.20 / +6.56 / +5.44 / +4.03 dB SI-SDRi
 // at -5 / 0 / 5 / 10 dB against +6.40 / +6.15 / +5.33 / +3.90 for the default, for about 4.5x the
 // compute (README, Quality).
@@ -45,7 +46,7 @@ export interface Analysis {
 export interface HighQualityOptions extends Omit<DenoiseOptions, 'speech' | 'noise' | 'smoothFrames'> {
   /** At least one; two (the bundled speech and speech-1024 dictionaries) for the measured setting. */
   analyses: Analysis[];
-  /** Run the second pass when no analysis has a noise profile. Default true. */
+  /** Run the second pass (with or without a noise profile). Default true. */
   secondPass?: boolean;
 }
 
@@ -159,7 +160,7 @@ export interface AnalysisRun {
   noiseMaterial?: { samples: Float32Array; sampleRate: number };
 }
 
-/** A run's denoiseAudio options, with its second-pass noise dictionary trained (at its speech dictionary's STFT). */
+/** A run's denoiseAudio options, with its second-pass noise dictionary trained (at its speech dictionary's STFT) and added to its noise profile, if any. */
 export function prepareAnalysis(run: AnalysisRun): DenoiseOptions {
   const { options, noiseMaterial } = run;
   if (!noiseMaterial) return options;
@@ -167,7 +168,8 @@ export function prepareAnalysis(run: AnalysisRun): DenoiseOptions {
   const speech = options.speech as Dictionary;
   const samples = noiseMaterial.sampleRate === speech.sampleRate ? noiseMaterial.samples : resample(noiseMaterial.samples, noiseMaterial.sampleRate, speech.sampleRate);
   const noise = trainDictionary([{ name: 'first-pass noise', samples }], { ...clipTrainOptions(speech, 'first-pass noise', 'quell --quality high'), atoms: SECOND_PASS_ATOMS, kernels: options.kernels, signal: options.signal });
-  return { ...options, noise: [noise] };
+  const profile = options.noise === undefined ? [] : Array.isArray(options.noise) ? options.noise : [options.noise];
+  return { ...options, noise: [...profile, noise] };
 }
 
 /**
@@ -207,8 +209,7 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
   const { analyses, secondPass = true, onProgress: _, signal, ...common } = options;
   check(analyses.length >= 1, 'high quality needs at least one analysis');
   const profiled = analyses.some((a) => a.noise?.length);
-  const twoPasses = secondPass && !profiled;
-  const parts = analyses.length * (twoPasses ? 2 : 1);
+  const parts = analyses.length * (secondPass ? 2 : 1);
   const stats: SeparationStats = { blocks: 0, frames: 0, meanIterations: 0 };
   const runsWith = (withProfile: boolean, noiseMaterial?: AnalysisRun['noiseMaterial']): AnalysisRun[] => analysisRuns(analyses, { ...common, signal }, withProfile, noiseMaterial);
   const mean = (outcomes: AnalysisOutcome[]): AudioData => {
@@ -229,9 +230,9 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
 
   let speech = mean(yield { runs: runsWith(profiled), firstPart: 0, parts });
   let passes = 1;
-  let skipped: string | undefined = profiled ? 'a noise profile was given' : secondPass ? undefined : 'second pass off';
+  let skipped: string | undefined = secondPass ? undefined : 'second pass off';
   let materialSeconds = 0;
-  if (twoPasses) {
+  if (secondPass) {
     const x = downmix(audio);
     const s = downmix(speech);
     const n = x.map((v, i) => v - s[i]);

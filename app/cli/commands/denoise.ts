@@ -43,8 +43,8 @@ Options:
                          --strength sets; default: no fixed limit)
   --quality Q            standard (the default) or high: the recording analysed twice, with 512- and
                          1024-point frames, the two results averaged, then done again with a noise
-                         dictionary learned from where that result found noise alone (skipped when
-                         it finds the input clean). About 4.5x the work (the two analyses run at
+                         dictionary learned from where that result found noise alone (beside a
+                         --noise clip's; skipped when it finds the input clean). About 4.5x the work (the two analyses run at
                          once with two threads per file), +0.4 dB SI-SDR at 0 dB on the benchmark
                          (+0.8 at -5 dB); files over 17 min of 16 kHz mono (5.8 min of 48 kHz
                          stereo) are streamed in bounded memory, the same output; --noise takes
