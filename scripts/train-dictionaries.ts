@@ -187,6 +187,8 @@ function main(): void {
       kind: job.kind,
       label: job.label,
       atoms: job.atoms,
+      nFft: dict.nFft,
+      hopSamples: dict.hopSamples,
       description: job.description,
       trainedOn: job.recordings,
       licenses: [...new Set(job.recordings.map((f) => LICENSES[f]))],

@@ -40,6 +40,9 @@ export interface DictionaryEntry {
   kind: 'speech' | 'noise';
   label: string;
   atoms: number;
+  /** The STFT it was trained at (points and hop): a pair for High quality has two different ones. */
+  nFft: number;
+  hopSamples: number;
   description: string;
   /** ISO date for user dictionaries. */
   createdAt?: string;

@@ -4,6 +4,9 @@ export interface ManifestEntry {
   kind: 'speech' | 'noise';
   label: string;
   atoms: number;
+  /** The STFT it was trained at. */
+  nFft: number;
+  hopSamples: number;
   description: string;
   /** Recordings the dictionary was trained on. */
   trainedOn: string[];

@@ -49,6 +49,32 @@ describe('6. train a dictionary', () => {
     await runDenoise(page, 1);
     await expect(page.getByTestId('take-1').textContent()).resolves.toMatch(/speechJune/);
     await screenshot(page, '11-denoised-with-own-dictionary');
+
+    // High quality with that voice needs its 1024-point twin: train it from the same file.
+    await page.getByRole('radio', { name: 'High' }).click();
+    await page.getByRole('button', { name: 'Re-run denoise' }).click();
+    await expect(page.getByTestId('message').textContent()).resolves.toMatch(/needs the same voice trained with 1024-point frames/);
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await pickFile(page, SPEECH, page.getByRole('button', { name: 'Add files…' }));
+    await page.getByTestId('recordings').getByText('speech.wav').waitFor();
+    await waitIdle(page);
+    await page.getByRole('textbox', { name: 'Dictionary name' }).fill('June 1024');
+    await page.getByRole('combobox', { name: 'Atoms' }).selectOption('16');
+    await page.getByRole('combobox', { name: 'Iterations' }).selectOption('100');
+    await page.getByRole('combobox', { name: 'Frames' }).selectOption('1024');
+    await page.getByTestId('twin-hint').waitFor();
+    await page.getByRole('button', { name: 'Train dictionary' }).click();
+    await page.getByTestId('train-result').waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('train-result').textContent()).resolves.toMatch(/16 speech atoms \(1024-point frames\)/);
+    await page.getByRole('button', { name: 'Save to library' }).click();
+    await page.getByTestId('library-user').getByText('June 1024').waitFor();
+    await page.getByRole('tab', { name: 'Denoise' }).click();
+    const twin = page.getByRole('combobox', { name: '1024-point speech dictionary' });
+    await expect(twin.locator('option').allTextContents()).resolves.toEqual(['choose the same voice, 1024-point frames…', 'general speech, 1024-point STFT (64)', '★ June 1024 (16)']);
+    await twin.selectOption({ label: '★ June 1024 (16)' });
+    await runDenoise(page, 2);
+    await expect(page.getByTestId('take-2').textContent()).resolves.toMatch(/speechJune \+ June 1024.*High/);
+    await screenshot(page, '11b-high-quality-with-own-pair');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -34,6 +34,8 @@ export class DictionaryLibrary {
       kind: e.kind,
       label: e.label,
       atoms: e.atoms,
+      nFft: e.nFft,
+      hopSamples: e.hopSamples,
       description: e.description,
     }));
     const user: DictionaryEntry[] = [];
@@ -47,6 +49,8 @@ export class DictionaryLibrary {
           kind: d.kind,
           label: d.label,
           atoms: d.atoms,
+          nFft: d.nFft,
+          hopSamples: d.hopSamples,
           description: describe(d.provenance.files),
           ...(d.provenance.notes?.startsWith('saved ') ? { createdAt: d.provenance.notes.slice(6) } : {}),
         });
@@ -88,7 +92,7 @@ export class DictionaryLibrary {
       const file = `${slug}-${stamp}${n ? `-${n}` : ''}.qdict`;
       try {
         await writeFileAtomic(join(this.userDir, file), encodeDictionary(labelled), { force: false });
-        return { id: `user:${file}`, origin: 'user', kind: dict.kind, label, atoms: dict.atoms, description: describe(dict.provenance.files), createdAt: savedAt };
+        return { id: `user:${file}`, origin: 'user', kind: dict.kind, label, atoms: dict.atoms, nFft: dict.nFft, hopSamples: dict.hopSamples, description: describe(dict.provenance.files), createdAt: savedAt };
       } catch (err) {
         if (n >= 20 || !(err instanceof Error) || !/exists/.test(err.message)) throw err;
       }

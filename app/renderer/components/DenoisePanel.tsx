@@ -106,6 +106,21 @@ export function DenoisePanel({ settings, library, selection, canRun, hasTakes, o
         <span>Quality</span>
         <QualityPicker value={settings.quality} onChange={(quality) => onChange({ quality })} />
       </div>
+      {QUALITY_PRESETS[settings.quality].twoAnalyses && settings.speechId !== 'bundled:speech' && (
+        <label className="field">
+          <span>1024-point twin</span>
+          <select aria-label="1024-point speech dictionary" value={settings.hiresId ?? ''} onChange={(e) => onChange({ hiresId: e.target.value || null })}>
+            <option value="">choose the same voice, 1024-point frames…</option>
+            {library
+              .filter((e) => e.kind === 'speech' && e.nFft === 1024 && e.id !== settings.speechId)
+              .map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.origin === 'user' ? `★ ${e.label}` : e.label} ({e.atoms})
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
       <details className="advanced">
         <summary>Advanced</summary>
         <label className="field inline">

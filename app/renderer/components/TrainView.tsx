@@ -84,7 +84,7 @@ export function TrainView() {
               {t.result && (
                 <div className="train-result" data-testid="train-result">
                   <p>
-                    <b>{t.result.atoms}</b> {t.result.kind} atoms from <span className="num">{formatTime(t.result.seconds, 1)}</span> of audio ({t.result.frames} frames), final objective <span className="num">{t.result.objective.toPrecision(4)}</span>
+                    <b>{t.result.atoms}</b> {t.result.kind} atoms{t.result.nFft === 1024 ? ' (1024-point frames)' : ''} from <span className="num">{formatTime(t.result.seconds, 1)}</span> of audio ({t.result.frames} frames), final objective <span className="num">{t.result.objective.toPrecision(4)}</span>
                   </p>
                   <div className="row">
                     <button className="primary" onClick={() => void controller.training.saveTrained()} disabled={!!t.savedId}>
@@ -129,6 +129,18 @@ export function TrainView() {
                 ))}
               </select>
             </label>
+            <label className="field">
+              <span>Frames</span>
+              <select aria-label="Frames" value={t.nFft} onChange={(e) => controller.update('train', { nFft: Number(e.target.value) === 1024 ? 1024 : 512 })}>
+                <option value={512}>512 points (every quality)</option>
+                <option value={1024}>1024 points (High quality&apos;s twin)</option>
+              </select>
+            </label>
+            {t.nFft === 1024 && (
+              <p className="muted hint" data-testid="twin-hint">
+                High quality denoises with two dictionaries of the same voice: train it once with 512-point frames and once with 1024, from the same recordings.
+              </p>
+            )}
             <label className="field">
               <span>Iterations</span>
               <select aria-label="Iterations" value={t.iterations} onChange={(e) => controller.update('train', { iterations: Number(e.target.value) })}>

@@ -12,6 +12,8 @@ export async function fetchBundledList(base = './dictionaries/'): Promise<Dictio
     kind: e.kind,
     label: e.label,
     atoms: e.atoms,
+    nFft: e.nFft,
+    hopSamples: e.hopSamples,
     description: e.description,
   }));
 }

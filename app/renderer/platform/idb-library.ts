@@ -1,3 +1,4 @@
+import { decodeDictionary } from '../../../engine/dictionary/format.js';
 import type { DictionaryEntry } from '../../shared/ipc.js';
 
 const DB_NAME = 'quell';
@@ -8,6 +9,9 @@ interface StoredDictionary {
   kind: 'speech' | 'noise';
   label: string;
   atoms: number;
+  /** Absent in records saved before the library kept it: read from the dictionary then. */
+  nFft?: number;
+  hopSamples?: number;
   description: string;
   createdAt: string;
   bytes: Uint8Array;
@@ -41,12 +45,19 @@ async function withStore<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore
   }
 }
 
+function stftOf(d: StoredDictionary): { nFft: number; hopSamples: number } {
+  if (d.nFft !== undefined && d.hopSamples !== undefined) return { nFft: d.nFft, hopSamples: d.hopSamples };
+  const { nFft, hopSamples } = decodeDictionary(d.bytes);
+  return { nFft, hopSamples };
+}
+
 const toEntry = (d: StoredDictionary): DictionaryEntry => ({
   id: `idb:${d.id}`,
   origin: 'user',
   kind: d.kind,
   label: d.label,
   atoms: d.atoms,
+  ...stftOf(d),
   description: d.description,
   createdAt: d.createdAt,
 });

@@ -34,7 +34,7 @@ export function createWebPlatform(): Platform {
       const d = { ...decodeDictionary(bytes), label };
       const seconds = d.provenance.files.reduce((s, f) => s + f.seconds, 0);
       const n = d.provenance.files.length;
-      return idbLibrary.save({ kind: d.kind, label, atoms: d.atoms, description: `from ${n} recording${n === 1 ? '' : 's'}, ${seconds.toFixed(0)} s`, bytes: encodeDictionary(d) });
+      return idbLibrary.save({ kind: d.kind, label, atoms: d.atoms, nFft: d.nFft, hopSamples: d.hopSamples, description: `from ${n} recording${n === 1 ? '' : 's'}, ${seconds.toFixed(0)} s`, bytes: encodeDictionary(d) });
     },
     deleteDictionary: (id) => idbLibrary.remove(id),
   };

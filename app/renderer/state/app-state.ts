@@ -54,10 +54,15 @@ export interface TrainState {
   kind: 'speech' | 'noise';
   atoms: number;
   iterations: number;
+  /**
+   * STFT points: 512 (the bundled dictionaries', what every quality uses) or 1024 (the second
+   * analysis of High quality: a voice's 1024-point twin).
+   */
+  nFft: 512 | 1024;
   label: string;
   /** Objective after every check (every 10 iterations), for the live plot. */
   objective: { fraction: number; value: number }[];
-  result: { bytes: Uint8Array; frames: number; objective: number; seconds: number; atoms: number; kind: 'speech' | 'noise' } | null;
+  result: { bytes: Uint8Array; frames: number; objective: number; seconds: number; atoms: number; kind: 'speech' | 'noise'; nFft: number } | null;
   savedId: string | null;
   recordingMic: boolean;
   micSeconds: number;
@@ -136,6 +141,7 @@ export const INITIAL_STATE: AppState = {
     kind: 'speech',
     atoms: 32,
     iterations: 200,
+    nFft: 512,
     label: 'my voice',
     objective: [],
     result: null,

@@ -195,6 +195,27 @@ export class AppController extends Store {
     this.set({ takes, currentTakeId: take.id, monitor: 'B', mix });
   }
 
+  /**
+   * High quality's second speech dictionary: the bundled twin for the bundled speech dictionary;
+   * for one of your own, the 1024-point dictionary of the same voice you chose (null, with a
+   * message, when there is none or it has the same frames).
+   */
+  private highQualityTwin(speechId: string, hiresId: string | null): string | null {
+    if (speechId === 'bundled:speech') return HIRES_SPEECH_ID;
+    const entry = (id: string) => this.state.library.find((e) => e.id === id);
+    const main = entry(speechId);
+    const twin = hiresId ? entry(hiresId) : undefined;
+    if (!twin) {
+      this.error('High quality with your own speech dictionary needs the same voice trained with 1024-point frames too (Train, Frames: 1024 points): choose it as the 1024-point twin.');
+      return null;
+    }
+    if (main && twin.nFft === main.nFft && twin.hopSamples === main.hopSamples) {
+      this.error(`The 1024-point twin "${twin.label}" has the same frames as "${main.label}" (${main.nFft} points): choose one trained with 1024-point frames.`);
+      return null;
+    }
+    return twin.id;
+  }
+
   async denoise(): Promise<void> {
     const file = this.state.file;
     if (!file?.ready || !file.shape || this.state.job) return;
@@ -204,10 +225,8 @@ export class AppController extends Store {
       return;
     }
     const high = QUALITY_PRESETS[s.quality].twoAnalyses;
-    if (high && s.speechId !== 'bundled:speech') {
-      this.error('High quality uses the bundled speech dictionary (and its 1024-point twin): choose it, or another quality for a personal dictionary.');
-      return;
-    }
+    const hires = high ? this.highQualityTwin(s.speechId, s.hiresId ?? null) : null;
+    if (high && !hires) return;
     const speechId = newId('speech');
     const noiseId = newId('noise');
     const take = this.startTake('denoise', describeDenoise(s, this.state.library), [
@@ -219,7 +238,7 @@ export class AppController extends Store {
       const stats = await this.runJob('denoise', async (session, progress) => {
         await session.ensureTrack(file.trackId, () => this.tracks.source(file.trackId));
         if (choice.mode === 'clip') await session.ensureTrack(choice.track, () => this.tracks.source(choice.track));
-        await this.ensureDictionaries(session, [s.speechId, ...(high ? [HIRES_SPEECH_ID] : []), ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
+        await this.ensureDictionaries(session, [s.speechId, ...(hires ? [hires] : []), ...(choice.mode === 'dictionaries' ? choice.ids : [])]);
         return session.call(
           'denoise',
           {
@@ -230,7 +249,7 @@ export class AppController extends Store {
             strength: s.strength,
             iterations: QUALITY_PRESETS[s.quality].iterations,
             sparsity: s.sparsity,
-            ...(high ? { hiresSpeech: HIRES_SPEECH_ID } : {}),
+            ...(hires ? { hiresSpeech: hires } : {}),
           },
           { onProgress: progress },
         );

@@ -1,6 +1,7 @@
 import { recordMicrophone, type MicRecording } from '../audio/microphone.js';
 import { errorText, isCancel, newId } from './store.js';
 import type { AppController } from './controller.js';
+import { HIRES_SPEECH_ID } from './settings.js';
 
 /** Training a dictionary: recordings (files or the microphone), the run, and saving the result. */
 export class TrainingController {
@@ -62,10 +63,12 @@ export class TrainingController {
     try {
       const result = await this.c.runJob('train', async (session, progress) => {
         for (const r of t.recordings) await session.ensureTrack(r.trackId, () => this.c.tracks.source(r.trackId));
-        await this.c.ensureDictionaries(session, ['bundled:speech']);
+        // The STFT comes from a bundled dictionary of the same frames: the result fits beside it.
+        const reference = t.nFft === 1024 ? HIRES_SPEECH_ID : 'bundled:speech';
+        await this.c.ensureDictionaries(session, [reference]);
         return session.call(
           'train',
-          { recordings: t.recordings.map((r) => ({ track: r.trackId, name: r.name })), kind: t.kind, label: t.label, atoms: t.atoms, iterations: t.iterations, reference: 'bundled:speech', createdBy: 'quell app' },
+          { recordings: t.recordings.map((r) => ({ track: r.trackId, name: r.name })), kind: t.kind, label: t.label, atoms: t.atoms, iterations: t.iterations, reference, createdBy: 'quell app' },
           {
             onProgress: (p) => {
               progress(p);
@@ -74,7 +77,7 @@ export class TrainingController {
           },
         );
       });
-      this.c.update('train', { result: { ...result, atoms: t.atoms, kind: t.kind } });
+      this.c.update('train', { result: { ...result, atoms: t.atoms, kind: t.kind, nFft: t.nFft } });
     } catch (err) {
       if (isCancel(err)) this.c.info('Training cancelled.');
       else this.c.error(err);

@@ -19,7 +19,8 @@ describe('DictionaryLibrary', () => {
     const { lib } = library();
     const list = await lib.list();
     expect(list.map((e) => e.id)).toContain('bundled:speech');
-    expect(list.find((e) => e.id === 'bundled:speech')).toMatchObject({ origin: 'bundled', kind: 'speech', atoms: 64 });
+    expect(list.find((e) => e.id === 'bundled:speech')).toMatchObject({ origin: 'bundled', kind: 'speech', atoms: 64, nFft: 512, hopSamples: 128 });
+    expect(list.find((e) => e.id === 'bundled:speech-1024')).toMatchObject({ origin: 'bundled', kind: 'speech', atoms: 64, nFft: 1024, hopSamples: 256 });
     expect(list.filter((e) => e.origin === 'user')).toEqual([]);
   });
 
@@ -34,10 +35,11 @@ describe('DictionaryLibrary', () => {
     expect(saved.label).toBe('My Room');
     expect(saved.W).toEqual(decodeDictionary(windBytes()).W);
     const list = await lib.list();
-    expect(list.filter((e) => e.origin === 'user').map((e) => [e.label, e.kind, e.atoms, e.createdAt])).toEqual([
-      ['My Room', 'noise', 32, '2026-01-02T03:04:05.000Z'],
-      ['My Room', 'noise', 32, '2026-01-02T03:04:05.000Z'],
+    expect(list.filter((e) => e.origin === 'user').map((e) => [e.label, e.kind, e.atoms, e.nFft, e.hopSamples, e.createdAt])).toEqual([
+      ['My Room', 'noise', 32, 512, 128, '2026-01-02T03:04:05.000Z'],
+      ['My Room', 'noise', 32, 512, 128, '2026-01-02T03:04:05.000Z'],
     ]);
+    expect(a).toMatchObject({ nFft: 512, hopSamples: 128 });
   });
 
   it('reads bundled and user dictionaries by id only, never by path', async () => {

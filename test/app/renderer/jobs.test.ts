@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { byteDifference } from '../../helpers/bytes.js';
@@ -91,6 +91,30 @@ describe('engine worker jobs', () => {
       const args = clip ? ['--noise', join(EXAMPLES, 'noise-clip.wav')] : [];
       expect(byteDifference(jobs.encodeWav(store, 's', 16).bytes, await cli('--quality', 'high', ...args))).toBe('identical');
     }
+  });
+
+  it('High quality with a personal pair trained in the app (512 and 1024 points) denoises as `--speech --speech-1024` does', async () => {
+    const store = storeWithExample();
+    jobs.loadDictionary(store, 'bundled:speech-1024', readFile(join(ROOT, 'dictionaries', 'speech-1024.qdict')));
+    jobs.openWav(store, 'voice', readFile(join(ROOT, 'test', 'fixtures', 'e2e', 'speech.wav')), false, collector().out);
+    const dir = tempDir();
+    const files: string[] = [];
+    for (const [id, reference] of [
+      ['user:me', 'bundled:speech'],
+      ['user:me-1024', 'bundled:speech-1024'],
+    ] as const) {
+      const { bytes } = jobs.train(store, { recordings: [{ track: 'voice', name: 'voice' }], kind: 'speech', label: id, atoms: 16, iterations: 40, reference, createdBy: 'test' }, collector().out);
+      expect(decodeDictionary(bytes).nFft).toBe(reference === 'bundled:speech' ? 512 : 1024);
+      jobs.loadDictionary(store, id, bytes);
+      files.push(join(dir, `${id.slice(5)}.qdict`));
+      writeFileSync(files.at(-1)!, bytes);
+    }
+    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['user:me'], noise: { mode: 'auto', atoms: DEFAULT_LEARNED_NOISE_ATOMS }, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5, hiresSpeech: 'user:me-1024' }, collector().out);
+    expect(stats.passes).toBe(2);
+    const app = jobs.encodeWav(store, 's', 16).bytes;
+    expect(byteDifference(app, await cli('--quality', 'high', '--speech', files[0], '--speech-1024', files[1]))).toBe('identical');
+    // and not what the bundled pair gives
+    expect(byteDifference(app, await cli('--quality', 'high'))).not.toBe('identical');
   });
 
   it('High quality refuses noise dictionaries, which have one frame size', () => {

@@ -13,10 +13,16 @@ import type { DictionaryEntry } from '../../../app/shared/ipc.js';
 afterEach(cleanup);
 
 const library: DictionaryEntry[] = [
-  { id: 'bundled:speech', origin: 'bundled', kind: 'speech', label: 'general speech', atoms: 64, description: '' },
-  { id: 'bundled:noise', origin: 'bundled', kind: 'noise', label: 'general noise', atoms: 64, description: '' },
-  { id: 'bundled:noise-rain', origin: 'bundled', kind: 'noise', label: 'rain noise', atoms: 32, description: '' },
-  { id: 'idb:1', origin: 'user', kind: 'speech', label: 'my voice', atoms: 32, description: '' },
+  { id: 'bundled:speech', origin: 'bundled', kind: 'speech', label: 'general speech', atoms: 64, nFft: 512, hopSamples: 128, description: '' },
+  { id: 'bundled:noise', origin: 'bundled', kind: 'noise', label: 'general noise', atoms: 64, nFft: 512, hopSamples: 128, description: '' },
+  { id: 'bundled:noise-rain', origin: 'bundled', kind: 'noise', label: 'rain noise', atoms: 32, nFft: 512, hopSamples: 128, description: '' },
+  { id: 'idb:1', origin: 'user', kind: 'speech', label: 'my voice', atoms: 32, nFft: 512, hopSamples: 128, description: '' },
+];
+const withTwins: DictionaryEntry[] = [
+  ...library,
+  { id: 'bundled:speech-1024', origin: 'bundled', kind: 'speech', label: 'general speech, 1024-point STFT', atoms: 64, nFft: 1024, hopSamples: 256, description: '' },
+  { id: 'idb:2', origin: 'user', kind: 'speech', label: 'my voice 1024', atoms: 32, nFft: 1024, hopSamples: 256, description: '' },
+  { id: 'idb:3', origin: 'user', kind: 'noise', label: 'my room 1024', atoms: 8, nFft: 1024, hopSamples: 256, description: '' },
 ];
 
 function denoisePanel(over: Partial<Parameters<typeof DenoisePanel>[0]> = {}) {
@@ -53,6 +59,22 @@ describe('DenoisePanel', () => {
     expect(slider.value).toBe('2');
     fireEvent.change(slider, { target: { value: '9' } });
     expect(p.onChange).toHaveBeenLastCalledWith({ strength: 2 });
+  });
+
+  it('asks for the 1024-point twin when High quality runs with a speech dictionary of your own', () => {
+    // Standard quality, or High with the bundled speech dictionary: no twin to choose.
+    denoisePanel({ library: withTwins, settings: { ...DEFAULT_DENOISE, speechId: 'idb:1' } });
+    expect(screen.queryByRole('combobox', { name: '1024-point speech dictionary' })).toBeNull();
+    cleanup();
+    denoisePanel({ library: withTwins, settings: { ...DEFAULT_DENOISE, quality: 'high' } });
+    expect(screen.queryByRole('combobox', { name: '1024-point speech dictionary' })).toBeNull();
+    cleanup();
+    const p = denoisePanel({ library: withTwins, settings: { ...DEFAULT_DENOISE, quality: 'high', speechId: 'idb:1' } });
+    const twin = screen.getByRole('combobox', { name: '1024-point speech dictionary' });
+    // Only speech dictionaries with 1024-point frames, after the prompt.
+    expect(within(twin).getAllByRole('option').map((o) => o.textContent)).toEqual(['choose the same voice, 1024-point frames…', 'general speech, 1024-point STFT (64)', '★ my voice 1024 (32)']);
+    fireEvent.change(twin, { target: { value: 'idb:2' } });
+    expect(p.onChange).toHaveBeenLastCalledWith({ hiresId: 'idb:2' });
   });
 
   it('picks a quality preset and runs; Run says Re-run once there are results, and waits while busy', () => {
