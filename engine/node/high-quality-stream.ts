@@ -1,3 +1,4 @@
+import { downmix } from '../audio/downmix.js';
 import type { OutputBits } from '../audio/wav.js';
 import { analysisRuns, NoiseGate, prepareAnalysis, type Analysis, type AnalysisRun, type HighQualityOptions } from '../separate/high-quality.js';
 import { planSeparation, denoiseSources, type SeparationPlan } from '../separate/plan.js';
@@ -228,8 +229,9 @@ class Mixer {
     this.writers[0]?.append(mean, n);
     this.writers[1]?.append(noise, n);
     if (this.gate) {
-      const xm = downmixed(x, n);
-      const sm = downmixed(mean, n);
+      // As the in-memory pass: downmix() of the input and of the speech, then their difference.
+      const xm = downmix({ sampleRate: this.gate.sampleRate, channels: x });
+      const sm = downmix({ sampleRate: this.gate.sampleRate, channels: mean });
       this.gate.push(sm, xm.map((v, i) => v - sm[i]), n);
     }
     this.emitted += n;
@@ -246,16 +248,6 @@ class Mixer {
     this.waiters = [];
     for (const w of waiters) w();
   }
-}
-
-/** downmix() of the first n samples (engine/audio/downmix.ts: the same sums, in the same order). */
-function downmixed(channels: Float32Array[], n: number): Float32Array {
-  if (channels.length === 1) return channels[0].slice(0, n);
-  const out = new Float32Array(n);
-  for (const ch of channels) for (let i = 0; i < n; i++) out[i] += ch[i];
-  const inv = 1 / channels.length;
-  for (let i = 0; i < n; i++) out[i] *= inv;
-  return out;
 }
 
 /** Planar samples in arrival order: push copies, take the oldest n. */

@@ -1,8 +1,8 @@
 // A worker_threads entry for `quell denoise --quality high` (high-quality-file.ts): decodes the
 // file, denoises it in memory and sends the two outputs back, or streams a long one and writes the
 // outputs itself. With two threads, in memory, it starts a helper thread of this same script (role
-// "analysis") that runs every second analysis, so a pass's two analyses run at once; streamed, a
-// solver thread takes the second analysis' blocks and the helper trains its second-pass dictionary.
+// "analysis") that runs every second analysis, so a pass's two analyses run at once; streamed, each
+// analysis' blocks go to a solver thread and the helper trains the second one's second-pass dictionary.
 // It runs from dist/ (compiled JS).
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AudioData } from '../audio/audio-data.js';
@@ -93,7 +93,7 @@ async function denoiseFile(request: HighQualityRequest, signal: { aborted: boole
           force: request.force,
           signal,
           onProgress,
-          solverFor: (plan, k, passSignal) => analysisSolver(plan, k, request.threads, passSignal),
+          solverFor: (plan, _k, passSignal) => analysisSolver(plan, request.threads, passSignal),
           prepare: (run, k) => (helper && k % 2 === 1 ? trainOn(helper, run) : prepareHere(run)),
         });
         port!.postMessage({ type: 'done', written: true, gainDb: result.gainDb, speech: [], noise: [], passes: result.passes, skipped: result.skipped, materialSeconds: result.materialSeconds, stats: result.stats } satisfies HighQualityReply);
@@ -134,76 +134,73 @@ async function wholeAudio(file: InputAudio): Promise<Float32Array[]> {
 }
 
 /**
- * Where a streamed analysis' blocks are solved: with two threads, the second analysis on a solver
- * thread of its own and the first here; with one, both here, between the turns of the event loop
- * (where a cancel message is seen).
+ * Where a streamed analysis' blocks are solved: with two threads, each analysis on a solver thread
+ * of its own (this thread only reads, averages and writes: solving one analysis here as well made
+ * a 9-minute file 40 % slower); with one, both here, between the turns of the event loop (where a
+ * cancel message is seen).
  */
-function analysisSolver(plan: Parameters<typeof inThreadSolver>[0], k: number, threads: number, signal: { aborted: boolean }): AnalysisSolver {
-  if (threads >= 2 && k % 2 === 1) {
+function analysisSolver(plan: Parameters<typeof inThreadSolver>[0], threads: number, signal: { aborted: boolean }): AnalysisSolver {
+  if (threads >= 2) {
     const pool = new BlockWorkerPool(plan, { size: 1 });
     return { solveJob: pool.solve, maxInFlight: 2, close: () => pool.terminate() };
   }
   return { solveJob: inThreadSolver(plan, defaultKernels(), { signal, defer: setImmediate }), maxInFlight: 1 };
 }
 
-/** An analysis on this thread, after the current turn (so the helper's is posted first and runs meanwhile). */
+/** `run` on this thread after the current turn (so that work posted to the helper meanwhile starts first). */
+function later<T>(run: () => T): Promise<T> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(run());
+      } catch (err) {
+        reject(err);
+      }
+    }),
+  );
+}
+
+/** An analysis on this thread. */
 function analyseHere(audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        resolve(denoiseAudio(audio, { ...prepareAnalysis(run), onProgress }));
-      } catch (err) {
-        reject(err);
-      }
-    }),
-  );
+  return later(() => denoiseAudio(audio, { ...prepareAnalysis(run), onProgress }));
 }
 
-/** A run's second-pass dictionary trained on this thread, after the current turn (so the helper's is posted first). */
+/** A run's second-pass dictionary trained on this thread. */
 function prepareHere(run: AnalysisRun): Promise<DenoiseOptions> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        resolve(prepareAnalysis(run));
-      } catch (err) {
-        reject(err);
-      }
-    }),
-  );
+  return later(() => prepareAnalysis(run));
 }
 
-/** A run's second-pass dictionary trained on the helper thread (the same function: the same atoms). */
-function trainOn(helper: Worker, run: AnalysisRun): Promise<DenoiseOptions> {
-  const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run.options;
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: AnalysisReply): void => {
-      if (reply.type === 'progress') return;
-      helper.off('message', onMessage);
-      helper.off('error', reject);
-      if (reply.type === 'trained') resolve({ ...run.options, noise: reply.noise.map((bytes) => decodeDictionary(bytes)) });
-      else if (reply.type === 'error') reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
-      else reject(new Error('internal: the helper answered a training with an analysis'));
-    };
-    helper.on('message', onMessage);
-    helper.on('error', reject);
-    helper.postMessage({ run: { options: plain, noiseMaterial: run.noiseMaterial } } satisfies AnalysisRequest);
-  });
-}
-
-/** An analysis on the helper thread (the audio, dictionaries and noise material are copied to it). */
-function analyseOn(helper: Worker, audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
+/**
+ * One request to the helper thread: the run (its options without what cannot cross threads, and
+ * its noise material), with the audio to analyse or without it to train only. Resolves with the
+ * helper's answer; its progress goes to onProgress.
+ */
+function ask(helper: Worker, run: AnalysisRun, audio: AudioData | undefined, onProgress: (f: number) => void): Promise<Extract<AnalysisReply, { type: 'analysed' | 'trained' }>> {
   const { signal: _signal, kernels: _kernels, onProgress: _progress, ...plain } = run.options;
   return new Promise((resolve, reject) => {
     const onMessage = (reply: AnalysisReply): void => {
       if (reply.type === 'progress') return onProgress(reply.fraction);
       helper.off('message', onMessage);
       helper.off('error', reject);
-      if (reply.type === 'analysed') resolve(reply);
-      else if (reply.type === 'error') reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
-      else reject(new Error('internal: the helper answered an analysis with a training'));
+      if (reply.type === 'error') reject(reply.code ? new QuellError(reply.code, reply.message) : new Error(reply.message));
+      else resolve(reply);
     };
     helper.on('message', onMessage);
     helper.on('error', reject);
     helper.postMessage({ audio, run: { options: plain, noiseMaterial: run.noiseMaterial } } satisfies AnalysisRequest);
   });
+}
+
+/** An analysis on the helper thread (the audio, dictionaries and noise material are copied to it). */
+async function analyseOn(helper: Worker, audio: AudioData, run: AnalysisRun, onProgress: (f: number) => void): Promise<AnalysisOutcome> {
+  const reply = await ask(helper, run, audio, onProgress);
+  if (reply.type !== 'analysed') throw new Error('internal: the helper answered an analysis with a training');
+  return reply;
+}
+
+/** A run's second-pass dictionary trained on the helper thread (the same function: the same atoms). */
+async function trainOn(helper: Worker, run: AnalysisRun): Promise<DenoiseOptions> {
+  const reply = await ask(helper, run, undefined, () => undefined);
+  if (reply.type !== 'trained') throw new Error('internal: the helper answered a training with an analysis');
+  return { ...run.options, noise: reply.noise.map((bytes) => decodeDictionary(bytes)) };
 }
