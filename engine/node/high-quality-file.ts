@@ -12,10 +12,10 @@ import { builtWorkerUrl } from './worker-url.js';
 
 /**
  * Most samples (frames x channels) `--quality high` denoises in memory, about 24 bytes per sample at
- * its peak (input, two analyses' outputs, their mean, the noise): 2^24 is 17 min of 16 kHz mono, 5.8
+ * its peak (input, two analyses' outputs, their mean, the noise): 2^24 is 17 min of 16 kHz mono, 2.9
  * min of 48 kHz stereo, about 400 MB. Longer inputs are streamed (high-quality-stream.ts): the same
- * bytes, in memory that does not grow with the recording, for a second read of the input and the
- * second pass's training on one thread.
+ * bytes, in memory that does not grow with the recording, at about the same speed on long files
+ * (npm run bench:high) but slower on short ones (two solver threads to start).
  */
 export const HIGH_QUALITY_IN_MEMORY_SAMPLES = 2 ** 24;
 

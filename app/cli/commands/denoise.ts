@@ -44,11 +44,11 @@ Options:
   --quality Q            standard (the default) or high: the recording analysed twice, with 512- and
                          1024-point frames, the two results averaged, then done again with a noise
                          dictionary learned from where that result found noise alone (beside a
-                         --noise clip's; skipped when it finds the input clean). About 4.5x the work (the two analyses run at
-                         once with two threads per file), +0.4 dB SI-SDR at 0 dB on the benchmark
-                         (+0.8 at -5 dB); files over 17 min of 16 kHz mono (5.8 min of 48 kHz
-                         stereo) are streamed in bounded memory, the same output; --noise takes
-                         noise recordings only
+                         --noise clip's; skipped when it finds the input clean). About 4.5x the
+                         work (the two analyses run at once with two threads per file), +0.4 dB
+                         SI-SDR at 0 dB on the benchmark (+0.8 at -5 dB); files over 17 min of
+                         16 kHz mono (2.9 min of 48 kHz stereo) are streamed in bounded memory,
+                         the same output; --noise takes noise recordings only
   --speech-1024 DICT     with --quality high and --speech: the same voices' dictionary with
                          1024-point frames (quell train --n-fft 1024 --hop 256); default: the
                          bundled speech and speech-1024
