@@ -97,7 +97,8 @@ export async function denoiseStreamHighQuality(audio: InputAudio, options: Strea
   if (peaks.some((p) => p > 0)) {
     await abortAll(first.writers.map((w, j) => (peaks[j] ? w : null)));
     for (let j = 0; j < 2; j++) if (peaks[j]) gains[j] = ceiling / peaks[j];
-    const again = await runPass(audio, runs, gains, null, { ...options, outputs: [peaks[0] ? options.outputs[0] : undefined, peaks[1] ? options.outputs[1] : undefined] }, parts, parts + 1);
+    // (Its progress is not shown: the bar has reached its end once; the rare re-run holds it there.)
+    const again = await runPass(audio, runs, gains, null, { ...options, onProgress: undefined, outputs: [peaks[0] ? options.outputs[0] : undefined, peaks[1] ? options.outputs[1] : undefined] }, 0, 1);
     for (let j = 0; j < 2; j++) if (peaks[j]) first.writers[j] = again.writers[j];
   }
   try {
@@ -107,6 +108,7 @@ export async function denoiseStreamHighQuality(audio: InputAudio, options: Strea
     throw err;
   }
   stats.meanIterations /= passes;
+  options.onProgress?.(1);
   return { passes, skipped, materialSeconds, stats, gainDb: gains.map((g) => (g === 1 ? 0 : 20 * Math.log10(g))) as [number, number] };
 }
 

@@ -130,6 +130,20 @@ describe('denoiseStreamHighQuality', () => {
     expect(Buffer.compare(speech, writeWav(memory.speech, { bits: '32f' }))).toBe(0);
   });
 
+  it('skips the second pass on a clean input as in memory, and its progress still ends at 1', async () => {
+    const analyses = speeches.map((speech) => ({ speech }));
+    const speech = readWavFile(join(FIXTURES, 'e2e', 'speech.wav')).channels[0];
+    const noise = readWavFile(join(FIXTURES, 'e2e', 'noise.wav')).channels[0];
+    const clean: AudioData = { sampleRate: 16000, channels: [mixAtSnr(speech, noise, 20, 16000).noisy] };
+    const memory = denoiseHighQuality(clean, { analyses });
+    expect(memory.passes).toBe(1);
+    const { result, fractions, speech: out } = await streamed(clean, analyses, { step: 4096 });
+    expect(result).toMatchObject({ passes: 1, skipped: memory.skipped });
+    expect(Buffer.compare(out, writeWav(memory.speech, { bits: '32f' }))).toBe(0);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]);
+    expect(fractions.at(-1)).toBe(1);
+  });
+
   it('stops on a signal with E_CANCELLED and leaves no file', async () => {
     const dir = tempDir();
     const signal = { aborted: false };
