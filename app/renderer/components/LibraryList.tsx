@@ -16,7 +16,7 @@ export function LibraryList({ library, onUse, onDelete }: LibraryListProps) {
       <span className="library-label" title={e.description}>
         {e.label}
       </span>
-      <span className="num muted">{e.atoms} atoms</span>
+      <span className="num muted">{e.atoms} atoms{e.nFft !== 512 ? ` · ${e.nFft}-pt` : ''}</span>
       <button className="small" onClick={() => onUse(e)} title={`Use for ${e.kind === 'speech' ? 'speech' : 'noise'} when denoising`}>
         Use
       </button>

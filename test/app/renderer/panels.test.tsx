@@ -168,6 +168,12 @@ describe('ObjectivePlot and LibraryList', () => {
     render(<LibraryList library={library} onUse={onUse} onDelete={onDelete} />);
     expect(screen.getAllByTestId('library-user').map((r) => r.textContent)).toEqual(['speechmy voice32 atomsUseDelete']);
     expect(screen.getAllByTestId('library-bundled')).toHaveLength(3);
+    cleanup();
+    // A dictionary of other frames (a High quality twin) says so.
+    render(<LibraryList library={withTwins} onUse={onUse} onDelete={onDelete} />);
+    expect(screen.getAllByTestId('library-user').map((r) => r.textContent)).toEqual(['speechmy voice32 atomsUseDelete', 'speechmy voice 102432 atoms · 1024-ptUseDelete', 'noisemy room 10248 atoms · 1024-ptUseDelete']);
+    cleanup();
+    render(<LibraryList library={library} onUse={onUse} onDelete={onDelete} />);
     expect(screen.getAllByRole('button', { name: /Delete/ })).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Delete my voice' }));
     expect(onDelete).toHaveBeenCalledWith(library[3]);
