@@ -123,7 +123,7 @@ async function abortAll(writers: (WavFileWriter | null)[]): Promise<void> {
  */
 async function runPass(
   audio: InputAudio,
-  runs: ReturnType<typeof analysisRuns>[number]['options'][],
+  runs: DenoiseOptions[],
   gains: [number, number],
   gate: NoiseGate | null,
   options: StreamHighQualityOptions,

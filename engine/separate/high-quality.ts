@@ -100,16 +100,21 @@ export class NoiseGate {
   push(speech: Float32Array, noise: Float32Array, count = noise.length): void {
     check(speech.length >= count && noise.length >= count, `push: ${count} samples asked of arrays of ${speech.length} and ${noise.length}`);
     const { frame, current } = this;
+    // The sums in locals across the loop (the same additions in the same order as on the fields).
+    let totalSpeech = this.totalSpeech;
+    let totalNoise = this.totalNoise;
     for (let i = 0; i < count; i++) {
       const s = speech[i] * speech[i];
       const n = noise[i] * noise[i];
-      this.totalSpeech += s;
-      this.totalNoise += n;
+      totalSpeech += s;
+      totalNoise += n;
       this.stretchSpeech += s;
       this.stretchNoise += n;
       current[this.at++] = noise[i];
       if (this.at === frame) this.endStretch();
     }
+    this.totalSpeech = totalSpeech;
+    this.totalNoise = totalNoise;
   }
 
   private endStretch(): void {
@@ -251,9 +256,9 @@ function* highQualitySteps(audio: AudioData, options: HighQualityOptions): Gener
 }
 
 /**
- * Denoises `audio` with every analysis and averages their speech estimates (per channel), then, for
- * inputs without a noise profile, does it again with a noise dictionary per analysis trained on that
- * result's gated noise (see gateNoiseMaterial). The noise output is the input minus the speech.
+ * Denoises `audio` with every analysis and averages their speech estimates (per channel), then does
+ * it again with a noise dictionary per analysis trained on that result's gated noise, beside the
+ * analysis' noise profile if it has one (see NoiseGate; skipped for a clean input). The noise output is the input minus the speech.
  * Runs the analyses here, one after the other. Throws as denoiseAudio does; E_CANCELLED when `signal` fires.
  */
 export function denoiseHighQuality(audio: AudioData, options: HighQualityOptions): HighQualityResult {
