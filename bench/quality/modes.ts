@@ -5,7 +5,7 @@ import { decodeDictionary } from '../../engine/dictionary/format.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
 import { CLIP_ATOMS, CLIP_ITERATIONS, clipTrainOptions, DEFAULT_LEARNED_NOISE_ATOMS, LEARNED_ATOMS_WITH_PROFILE } from '../../engine/presets.js';
-import { denoiseHighQuality, gateNoiseMaterial, SECOND_PASS_ATOMS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SNR_DB } from '../../engine/separate/high-quality.js';
+import { denoiseHighQuality, SECOND_PASS_ATOMS, SECOND_PASS_GATE_DB, SECOND_PASS_MAX_SNR_DB } from '../../engine/separate/high-quality.js';
 import { denoiseAudio } from '../../engine/separate/separate.js';
 import { SETTINGS } from '../../scripts/train-dictionaries.js';
 import { REPO_ROOT } from './config.js';
@@ -94,74 +94,6 @@ function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): D
   return decodeDictionary(bytes);
 }
 
-interface SelfSpeech {
-  /** gate: keep 32 ms stretches where the first pass's speech is this many dB above its noise. */
-  gateDb: number;
-  /** 'warm': retrain the fold's atoms on the material from where they are; 'add': add `atoms` new ones. */
-  how: 'warm' | 'add';
-  atoms?: number;
-  iterations: number;
-  sparsity?: number;
-  minSeconds?: number;
-}
-
-/** The 32 ms stretches where the speech estimate is gateDb above the noise estimate, joined (null when under minSeconds). */
-function speechMaterial(s: Float32Array, n: Float32Array, self: SelfSpeech): Float32Array | null {
-  const frame = 512;
-  const ratio = 10 ** (self.gateDb / 10);
-  const kept: number[] = [];
-  for (let at = 0; at + frame <= s.length; at += frame) {
-    let es = 0;
-    let en = 0;
-    for (let i = at; i < at + frame; i++) {
-      es += s[i] * s[i];
-      en += n[i] * n[i];
-    }
-    if (es > en * ratio) kept.push(at);
-  }
-  if (kept.length * frame < (self.minSeconds ?? 2) * 16000) return null;
-  const material = new Float32Array(kept.length * frame);
-  kept.forEach((at, j) => material.set(s.subarray(at, at + frame), j * frame));
-  return material;
-}
-
-function adaptSpeech(sp: Dictionary, material: Float32Array, self: SelfSpeech, kernels: KernelFactory | undefined): Dictionary {
-  const common = { kind: 'speech' as const, sampleRate: sp.sampleRate, nFft: sp.nFft, hopSamples: sp.hopSamples, window: sp.window, beta: sp.beta, sparsity: self.sparsity ?? sp.sparsity, iterations: self.iterations, seed: 1, kernels };
-  if (self.how === 'warm') return trainDictionary([{ name: 'self', samples: material }], { ...common, atoms: sp.atoms, initialAtoms: sp.W });
-  const extra = trainDictionary([{ name: 'self', samples: material }], { ...common, atoms: self.atoms ?? 16 });
-  const W = new Float32Array((sp.atoms + extra.atoms) * sp.bins);
-  W.set(sp.W);
-  W.set(extra.W, sp.atoms * sp.bins);
-  return { ...sp, atoms: sp.atoms + extra.atoms, W };
-}
-
-function selfAdapted(noisy: AudioData, ctx: QuellModeContext, self: SelfSpeech, options: Record<string, unknown>): AudioData {
-  const base = { speech: ctx.speech, noise: [], noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels, ...options };
-  const first = denoiseAudio(noisy, base);
-  const material = speechMaterial(first.speech.channels[0], first.noise.channels[0], self);
-  if (!material) return first.speech;
-  return denoiseAudio(noisy, { ...base, speech: adaptSpeech(ctx.speech, material, self, ctx.kernels) }).speech;
-}
-
-/** quell_high with the second pass's speech dictionaries adapted on the first result's speech (and the second pass always run). */
-function highSelf(noisy: AudioData, ctx: QuellModeContext, self: SelfSpeech): AudioData {
-  const analyses = [{ speech: ctx.speech }, { speech: hires(ctx) }];
-  const first = denoiseHighQuality(noisy, { analyses, secondPass: false, kernels: ctx.kernels });
-  const x = noisy.channels[0];
-  const s = first.speech.channels[0];
-  const n = x.map((v, i) => v - s[i]);
-  const material = speechMaterial(s, n, self);
-  const noiseGate = gateNoiseMaterial(s, n, noisy.sampleRate);
-  if (!material && !noiseGate.material) return first.speech;
-  const second = analyses.map((a) => {
-    const speech = material ? adaptSpeech(a.speech, material, self, ctx.kernels) : a.speech;
-    const noise = noiseGate.material ? [trainDictionary([{ name: 'first-pass noise', samples: noiseGate.material }], { ...clipTrainOptions(a.speech, 'first-pass noise', 'bench'), atoms: SECOND_PASS_ATOMS, kernels: ctx.kernels })] : [];
-    return { speech, noise };
-  });
-  // With a noise dictionary the learned atoms are LEARNED_ATOMS_WITH_PROFILE, as in the second pass.
-  return denoiseHighQuality(noisy, { analyses: second, secondPass: false, kernels: ctx.kernels, ...(noiseGate.material ? {} : { noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS }) }).speech;
-}
-
 /**
  * Extra modes from the environment, for tuning runs: QUELL_MODES='{"name": {denoiseAudio options}}'
  * (speech/noise come from the fold; "clip": true adds the clip dictionary, "clip": N one of N atoms, "general": true the fold's general noise dictionary;
@@ -174,14 +106,11 @@ function highSelf(noisy: AudioData, ctx: QuellModeContext, self: SelfSpeech): Au
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[]; self?: SelfSpeech }>;
-  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, self, ...options }]) => ({
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[] }>;
+  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, self, ...options })}`,
-    needsHires: Boolean(self && alt),
+    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, ...options })}`,
     run: (noisy, ctx) => {
-      if (self && alt) return highSelf(noisy, ctx, self);
-      if (self) return selfAdapted(noisy, ctx, self, options);
       if (alt || twoPass) {
         const speeches = alt ? alt.map((m) => (Object.keys(m.settings).length ? altSpeech(ctx, m.settings) : ctx.speech)) : [ctx.speech];
         const atoms = typeof clip === 'number' ? clip : undefined;

@@ -34,8 +34,6 @@ export interface TrainOptions extends StftOptions {
    * pauses would otherwise spend atoms on silence. Default 50 for speech, 80 for noise.
    */
   silenceDb?: number;
-  /** EXPERIMENT: start from these atoms (atoms x bins) instead of random ones. */
-  initialAtoms?: Float32Array;
   /**
    * When set, `atoms` is an upper bound: fewer atoms are learned when the recordings have fewer
    * than this many non-silent frames per atom (a sparse noise clip, e.g. keys typed between
@@ -144,7 +142,6 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
     }
     for (let f = 0; f < bins; f++) Wt[k * bins + f] /= Math.sqrt(norm);
   }
-  if (options.initialAtoms) Wt.set(options.initialAtoms);
   ws.setDictionary(Wt);
   for (let i = 0; i < T * atoms; i++) ws.H[i] = random() + 0.1;
 
