@@ -10,6 +10,7 @@ export { Resampler, resample } from './dsp/resample.js';
 export type { Dictionary, DictionaryKind } from './dictionary/dictionary.js';
 export { encodeDictionary, decodeDictionary, checkDictionaryFits } from './dictionary/format.js';
 export { trainDictionary, type TrainOptions } from './dictionary/train.js';
+export { dictionaryAtStft } from './dictionary/at-stft.js';
 export { separateAudio, denoiseAudio, type SeparateOptions, type DenoiseOptions } from './separate/separate.js';
 export { denoiseHighQuality, gateNoiseMaterial, type Analysis, type HighQualityOptions, type HighQualityResult } from './separate/high-quality.js';
 export { separateAudioAsync, type SeparateAsyncOptions, type SolveJob } from './separate/separate-async.js';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { AudioData } from '../../engine/audio/audio-data.js';
 import type { Dictionary } from '../../engine/dictionary/dictionary.js';
+import { dictionaryAtStft } from '../../engine/dictionary/at-stft.js';
 import { decodeDictionary } from '../../engine/dictionary/format.js';
 import { trainDictionary } from '../../engine/dictionary/train.js';
 import type { KernelFactory } from '../../engine/nmf/kernels.js';
@@ -100,17 +101,24 @@ function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): D
  * "twoPass": true runs denoiseHighQuality's second pass on the one analysis (engine/separate/high-quality.ts);
  * "alt": [{settings}, ...] runs denoiseHighQuality on analyses whose speech dictionaries are the fold's trained with
  * those SETTINGS overrides ({} = the shipped ones; e.g. {"nFft":1024,"hopSamples":256}, cached by an earlier run with
- * QUELL_FOLD_SETTINGS), with "clip" (a clip dictionary per analysis) or "twoPass". Per-member options and weights,
+ * QUELL_FOLD_SETTINGS), with "clip" (a clip dictionary per analysis) or "twoPass";
+ * "highDict": "interp" is `--quality high --noise DICT` with the fold's noise dictionary (in the matched condition, one of
+ * that very noise), carried to the 1024-point analysis by dictionaryAtStft; "one" gives it to the 512-point analysis only. Per-member options and weights,
  * a crossover and fused masks, measured in the README, are in commit f3909be.
  */
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[] }>;
-  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, ...options }]) => ({
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[]; highDict?: 'interp' | 'one' }>;
+  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, highDict, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, ...options })}`,
+    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, highDict, ...options })}`,
+    needsHires: Boolean(highDict),
     run: (noisy, ctx) => {
+      if (highDict) {
+        const analyses = [{ speech: ctx.speech, noise: [ctx.noise] }, { speech: hires(ctx), noise: highDict === 'interp' ? [dictionaryAtStft(ctx.noise, hires(ctx))] : [] }];
+        return denoiseHighQuality(noisy, { analyses, kernels: ctx.kernels, ...options }).speech;
+      }
       if (alt || twoPass) {
         const speeches = alt ? alt.map((m) => (Object.keys(m.settings).length ? altSpeech(ctx, m.settings) : ctx.speech)) : [ctx.speech];
         const atoms = typeof clip === 'number' ? clip : undefined;

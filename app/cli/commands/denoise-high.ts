@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { OutputBits } from '../../../engine/audio/wav.js';
+import { dictionaryAtStft } from '../../../engine/dictionary/at-stft.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../../engine/errors.js';
@@ -45,23 +46,27 @@ export interface HighDenoiseJob {
 
 /**
  * Each analysis gets the noise profile at its own STFT: a noise recording (--noise) or stretch
- * (--noise-from) is learned twice. A noise dictionary (.qdict, bundled name) has one STFT only.
+ * (--noise-from) is learned at each; a noise dictionary (.qdict, bundled name) has one STFT, and
+ * the other analysis gets its atoms interpolated to its frames (engine/dictionary/at-stft.ts).
  */
 async function noiseProfiles(job: HighDenoiseJob, speeches: Dictionary[], quiet: boolean): Promise<Dictionary[][]> {
-  const clips: { samples: Float32Array; what: string; label: string }[] = [];
+  const profiles: ({ clip: { samples: Float32Array; what: string; label: string } } | { dict: Dictionary })[] = [];
   for (const arg of job.noiseArgs) {
     if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) {
-      throw new QuellError('E_PARAM', `denoise: --quality high learns the noise at both of its frame sizes, so --noise takes a noise recording; ${arg} is a dictionary`);
+      profiles.push({ dict: await resolveDictionary(arg, 'noise') });
+      continue;
     }
     const clip = await readMono(arg, job.speech.sampleRate);
-    clips.push({ samples: clip.samples, what: `noise clip ${arg}`, label: clip.name });
+    profiles.push({ clip: { samples: clip.samples, what: `noise clip ${arg}`, label: clip.name } });
   }
   if (job.noiseRange) {
     const [start, end] = job.noiseRange;
-    clips.push({ samples: await readMonoStretch(job.inputs[0], start, end, job.speech.sampleRate), what: `--noise-from ${job.noiseFrom}`, label: `${basename(job.inputs[0])} ${start}-${end} s` });
+    profiles.push({ clip: { samples: await readMonoStretch(job.inputs[0], start, end, job.speech.sampleRate), what: `--noise-from ${job.noiseFrom}`, label: `${basename(job.inputs[0])} ${start}-${end} s` } });
   }
   return speeches.map((speech) =>
-    clips.map((clip) => {
+    profiles.map((profile) => {
+      if ('dict' in profile) return dictionaryAtStft(profile.dict, speech);
+      const { clip } = profile;
       const bar = new ProgressBar(`learning noise from ${clip.label} (${speech.nFft}-point)`, !quiet);
       const dict = trainNoiseClip(clip.samples, speech, { what: clip.what, label: clip.label, createdBy: 'quell denoise --quality high', onProgress: (f) => bar.update(f) });
       bar.done();

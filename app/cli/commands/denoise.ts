@@ -48,7 +48,8 @@ Options:
                          work (the two analyses run at once with two threads per file), +0.4 dB
                          SI-SDR at 0 dB on the benchmark (+0.8 at -5 dB); files over 17 min of
                          16 kHz mono (2.9 min of 48 kHz stereo) are streamed in bounded memory,
-                         the same output; --noise takes noise recordings only
+                         the same output; a --noise dictionary (made for one frame size) is
+                         interpolated to the other analysis' frames
   --speech-1024 DICT     with --quality high and --speech: the same voices' dictionary with
                          1024-point frames (quell train --n-fft 1024 --hop 256); default: the
                          bundled speech and speech-1024

@@ -2,6 +2,7 @@ import type { AudioData } from '../../../engine/audio/audio-data.js';
 import { downmix } from '../../../engine/audio/downmix.js';
 import { readWav } from '../../../engine/audio/wav.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+import { dictionaryAtStft } from '../../../engine/dictionary/at-stft.js';
 import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/format.js';
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { resample } from '../../../engine/dsp/resample.js';
@@ -92,11 +93,11 @@ export function denoise(store: WorkerStore, job: DenoiseJob, out: JobOutput): Ru
   return { blocks: result.stats.blocks, meanIterations: result.stats.meanIterations, elapsedSeconds, ...(clipAtoms ? { clipAtoms } : {}) };
 }
 
-/** High quality (engine/separate/high-quality.ts): a clip is learned at each analysis' frame size. */
+/** High quality (engine/separate/high-quality.ts): each analysis gets the noise profile at its own frame size. */
 function denoiseHigh(store: WorkerStore, job: DenoiseJob, audio: AudioData, speech: Dictionary[], t0: number, out: JobOutput): RunStats {
   if (speech.length !== 1) throw new QuellError('E_PARAM', 'High quality takes one speech dictionary');
-  if (job.noise.mode === 'dictionaries') throw new QuellError('E_PARAM', 'High quality learns the noise at both of its frame sizes: give it a noise clip or a selection, or let it learn the noise, rather than a noise dictionary');
-  const analyses = [speech[0], store.dictionary(job.hiresSpeech!)].map((s) => ({ speech: s, noise: resolveNoise(store, job.noise, s, out).noise }));
+  // A clip is learned at each analysis' frames; a noise dictionary is carried to them (as the CLI does).
+  const analyses = [speech[0], store.dictionary(job.hiresSpeech!)].map((s) => ({ speech: s, noise: resolveNoise(store, job.noise, s, out).noise.map((d) => dictionaryAtStft(d, s)) }));
   const result = denoiseHighQuality(audio, {
     analyses,
     ...strengthSettings(job.strength),

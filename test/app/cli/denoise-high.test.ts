@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeDictionary } from '../../../engine/dictionary/format.js';
+import { dictionaryAtStft } from '../../../engine/dictionary/at-stft.js';
+import { decodeDictionary, encodeDictionary } from '../../../engine/dictionary/format.js';
 import { mixAtSnr } from '../../../engine/metrics/active-level.js';
 import { siSdr } from '../../../engine/metrics/si-sdr.js';
 import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
@@ -13,6 +14,15 @@ let dir: string;
 let input: string;
 let speech: Float32Array;
 let noisy: Float32Array;
+/** A noise dictionary made for 8 kHz audio, written to a file. */
+function eightKilohertz(): string {
+  const path = join(dir, 'noise-8k.qdict');
+  const bins = 257;
+  const W = new Float32Array(4 * bins).fill(1 / Math.sqrt(bins));
+  const dict = { kind: 'noise' as const, label: '8 kHz', sampleRate: 8000, nFft: 512, hopSamples: 128, window: 'hann' as const, beta: 1, sparsity: 0.1, atoms: 4, bins, W, provenance: { files: [], frames: 0, iterations: 0, objective: 0, seed: 0, createdBy: 'test' } };
+  writeFileSync(path, encodeDictionary(dict));
+  return path;
+}
 const analyses = () => ['speech.qdict', 'speech-1024.qdict'].map((f) => ({ speech: decodeDictionary(new Uint8Array(readFileSync(join(DICTS, f)))) }));
 
 beforeAll(() => {
@@ -73,7 +83,7 @@ describe('quell denoise --quality high', () => {
       [['--quality', 'high', '--speech', 'speech'], /takes its own speech dictionaries as a pair: --speech and --speech-1024/],
       [['--quality', 'high', '--speech', 'speech', '--speech-1024', 'speech'], /--speech and --speech-1024 have the same STFT \(512\/128\)/],
       [['--speech-1024', 'speech-1024'], /--speech-1024 goes with --quality high/],
-      [['--quality', 'high', '--noise', 'rain'], /--noise takes a noise recording; rain is a dictionary/],
+      [['--quality', 'high', '--noise', eightKilohertz()], /is for 8000 Hz and cannot be carried to 16000 Hz frames/],
     ];
     for (const [args, message] of cases) {
       const r = await quell('denoise', input, '-o', out, ...args);
@@ -82,6 +92,26 @@ describe('quell denoise --quality high', () => {
       expect(r.stderr).toMatch(message);
     }
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('takes a noise dictionary: as it is in the analysis of its frames, interpolated in the other', async () => {
+    const out = join(dir, 'high-dict.wav');
+    const r = await quell('denoise', input, '-o', out, '--quality', 'high', '--noise', 'rain', '--bits', '32f', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const rain = decodeDictionary(new Uint8Array(readFileSync(join(DICTS, 'noise-rain.qdict'))));
+    const [a512, a1024] = analyses();
+    expect(rain.nFft).toBe(a512.speech.nFft);
+    const viaEngine = join(dir, 'high-dict-engine.wav');
+    const withRain = [
+      { speech: a512.speech, noise: [rain] },
+      { speech: a1024.speech, noise: [dictionaryAtStft(rain, a1024.speech)] },
+    ];
+    await denoiseFileHighQuality(input, { analyses: withRain, outputs: [viaEngine, undefined], force: false, bits: '32f' });
+    expect(readFileSync(out).equals(readFileSync(viaEngine))).toBe(true);
+    // The dictionary is used: not the output without a profile.
+    const plain = join(dir, 'high-plain.wav');
+    expect((await quell('denoise', input, '-o', plain, '--quality', 'high', '--bits', '32f', '-q')).code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(plain))).toBe(false);
   });
 
   it('takes a pair of speech dictionaries of its own, and uses the second one', async () => {

@@ -117,13 +117,17 @@ describe('engine worker jobs', () => {
     expect(byteDifference(app, await cli('--quality', 'high'))).not.toBe('identical');
   });
 
-  it('High quality refuses noise dictionaries, which have one frame size', () => {
+  it('High quality takes noise dictionaries (carried to the 1024-point frames) as `--quality high --noise DICT` does, down to the bytes', async () => {
     const store = storeWithExample();
     jobs.loadDictionary(store, 'bundled:speech-1024', readFile(join(ROOT, 'dictionaries', 'speech-1024.qdict')));
-    jobs.loadDictionary(store, 'bundled:noise', readFile(join(ROOT, 'dictionaries', 'noise.qdict')));
-    expect(() =>
-      jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise: { mode: 'dictionaries', ids: ['bundled:noise'] }, strength: 1, iterations: 5, sparsity: 0.5, hiresSpeech: 'bundled:speech-1024' }, collector().out),
-    ).toThrow(/High quality learns the noise at both of its frame sizes/);
+    jobs.loadDictionary(store, 'bundled:noise-rain', readFile(join(ROOT, 'dictionaries', 'noise-rain.qdict')));
+    jobs.loadDictionary(store, 'bundled:noise-traffic', readFile(join(ROOT, 'dictionaries', 'noise-traffic.qdict')));
+    const noise = { mode: 'dictionaries', ids: ['bundled:noise-rain', 'bundled:noise-traffic'] } as const;
+    const stats = jobs.denoise(store, { input: 'orig', outputs: ['s', 'n'], speech: ['bundled:speech'], noise, strength: DEFAULT_STRENGTH, iterations: 40, sparsity: 0.5, hiresSpeech: 'bundled:speech-1024' }, collector().out);
+    expect(stats.passes).toBe(2);
+    const app = jobs.encodeWav(store, 's', 16).bytes;
+    expect(byteDifference(app, await cli('--quality', 'high', '--noise', 'rain', '--noise', 'traffic'))).toBe('identical');
+    expect(byteDifference(app, await cli('--quality', 'high'))).not.toBe('identical');
   });
 
   it('refuses a clip shorter than a quarter second', () => {
