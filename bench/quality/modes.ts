@@ -24,6 +24,8 @@ export interface QuellModeContext {
   /** The fold's speech dictionary at `--quality high`'s second STFT (modes with needsHires). */
   speechHires?: Dictionary;
   kernels: KernelFactory | undefined;
+  /** The true clean speech and noise of the mixture: for bounds only (the "oracle" experiment), never for a real mode. */
+  truth?: { clean: Float32Array; noise: Float32Array };
 }
 
 /** One way of running Quell, benchmarked side by side with the others. Add modes to QUELL_MODES. */
@@ -109,12 +111,21 @@ function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): D
 function experimentalModes(): QuellMode[] {
   const raw = process.env.QUELL_MODES;
   if (!raw) return [];
-  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[]; highDict?: 'interp' | 'one' }>;
-  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, highDict, ...options }]) => ({
+  const specs = JSON.parse(raw) as Record<string, Record<string, unknown> & { clip?: boolean | number; general?: boolean; twoPass?: boolean; alt?: { settings: Record<string, unknown> }[]; highDict?: 'interp' | 'one'; oracle?: 'both' | 'speech' | 'noise' }>;
+  return Object.entries(specs).map(([name, { clip, general, twoPass, alt, highDict, oracle, ...options }]) => ({
     name,
-    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, highDict, ...options })}`,
+    description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, highDict, oracle, ...options })}`,
     needsHires: Boolean(highDict),
     run: (noisy, ctx) => {
+      if (oracle) {
+        // A bound, not a system: dictionaries trained on this very mixture's clean speech and/or noise.
+        const truth = ctx.truth!;
+        const train = (kind: 'speech' | 'noise', samples: Float32Array, atoms: number) =>
+          trainDictionary([{ name: `true ${kind}`, samples }], { kind, sampleRate: 16000, nFft: ctx.speech.nFft, hopSamples: ctx.speech.hopSamples, window: ctx.speech.window, atoms, beta: 1, sparsity: 0.1, iterations: 200, seed: 1, kernels: ctx.kernels });
+        const speech = oracle === 'noise' ? ctx.speech : train('speech', truth.clean, 64);
+        const noise = oracle === 'speech' ? [] : [train('noise', truth.noise, 32)];
+        return denoiseAudio(noisy, { speech, noise, noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels, ...options }).speech;
+      }
       if (highDict) {
         const analyses = [{ speech: ctx.speech, noise: [ctx.noise] }, { speech: hires(ctx), noise: highDict === 'interp' ? [dictionaryAtStft(ctx.noise, hires(ctx))] : [] }];
         return denoiseHighQuality(noisy, { analyses, kernels: ctx.kernels, ...options }).speech;

@@ -10,7 +10,7 @@ function fromMode(mode: QuellMode): BenchSystem {
     description: mode.description,
     needsHires: mode.needsHires,
     run(c) {
-      const out = mode.run({ sampleRate: RATE, channels: [c.mixture.noisy] }, { clip: c.mixture.noiseOnly, speech: c.speech, noise: c.noise, speechHires: c.speechHires, kernels: c.kernels });
+      const out = mode.run({ sampleRate: RATE, channels: [c.mixture.noisy] }, { clip: c.mixture.noiseOnly, speech: c.speech, noise: c.noise, speechHires: c.speechHires, kernels: c.kernels, truth: { clean: c.mixture.clean, noise: c.mixture.noise } });
       if (out.sampleRate !== RATE || out.channels.length !== 1) throw new Error(`mode ${mode.name} returned ${out.channels.length} channels at ${out.sampleRate} Hz; expected 1 at ${RATE} Hz`);
       return out.channels[0];
     },
