@@ -1,8 +1,8 @@
 import { QuellError } from '../errors.js';
 import type { Dictionary } from './dictionary.js';
 
-/** The STFT a dictionary is carried to: another dictionary's (e.g. `--quality high`'s 1024-point speech dictionary). */
-export type StftShape = Pick<Dictionary, 'sampleRate' | 'nFft' | 'hopSamples' | 'window' | 'bins'>;
+/** The STFT a dictionary is carried to (the keys checkDictionaryFits compares): e.g. `--quality high`'s 1024-point speech dictionary. */
+export type StftShape = Pick<Dictionary, 'sampleRate' | 'nFft' | 'hopSamples' | 'window'>;
 
 /**
  * A noise dictionary at another frame size: each atom's magnitude spectrum read at the new bins'
@@ -15,12 +15,12 @@ export type StftShape = Pick<Dictionary, 'sampleRate' | 'nFft' | 'hopSamples' | 
  * not cover the same band.
  */
 export function dictionaryAtStft(dict: Dictionary, like: StftShape): Dictionary {
-  if (dict.nFft === like.nFft && dict.hopSamples === like.hopSamples && dict.window === like.window && dict.bins === like.bins && dict.sampleRate === like.sampleRate) return dict;
+  if (dict.nFft === like.nFft && dict.hopSamples === like.hopSamples && dict.window === like.window && dict.sampleRate === like.sampleRate) return dict;
   if (dict.sampleRate !== like.sampleRate) {
     throw new QuellError('E_MISMATCH', `dictionary "${dict.label}" is for ${dict.sampleRate} Hz and cannot be carried to ${like.sampleRate} Hz frames`);
   }
   const { atoms, bins: from } = dict;
-  const to = like.bins;
+  const to = like.nFft / 2 + 1; // DC .. Nyquist, as createStftPlan
   const W = new Float32Array(atoms * to);
   // Bin j of the new STFT lies at j * sampleRate / like.nFft Hz: bin j * dict.nFft / like.nFft of the old one.
   const step = dict.nFft / like.nFft;
