@@ -1,5 +1,4 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
 import type { AudioData } from '../../engine/audio/audio-data.js';
 import { writeWav, type OutputBits } from '../../engine/audio/wav.js';
 import { QuellError } from '../../engine/errors.js';
@@ -39,17 +38,6 @@ export async function writeAudioFile(path: string, audio: AudioData, bits: Outpu
   const fitted = fitToFullScale(audio, bits);
   await writeFileAtomic(path, writeWav(fitted.audio, { bits }), { force });
   return fitted.gainDb;
-}
-
-/** NAME.SUFFIX.wav for input NAME.ext: where denoise writes a file's outputs. */
-export function outputName(input: string, suffix: string): string {
-  return `${basename(input, extname(input))}.${suffix}.wav`;
-}
-
-/** The folder part of a path ('.' for a bare name), for both separators. */
-export function dirnameOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i >= 0 ? path.slice(0, i) || '/' : '.';
 }
 
 export function isDir(path: string): boolean {

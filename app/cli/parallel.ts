@@ -12,6 +12,15 @@ export function defaultJobs(): number {
 }
 
 /**
+ * Most `--jobs` accepted: the cores, or 8 on a smaller machine (the output does not depend on the
+ * count, so a script written for an 8-core machine runs anywhere). Each job is a thread with its
+ * own buffers: `--jobs 1000` would be a thousand.
+ */
+export function maxJobs(): number {
+  return Math.max(8, availableParallelism());
+}
+
+/**
  * Runs `run` with `jobs` solver threads, and cancellation on Ctrl-C: the first SIGINT stops the
  * solving, so every file in progress fails with E_CANCELLED and removes its temporary outputs; a
  * second SIGINT exits at once (status 130).

@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { access, link, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, link, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { QuellError } from '../errors.js';
 import { describeFsError } from './fs-errors.js';
+import { tempPathFor } from './temp-files.js';
+
+export { tempPathFor } from './temp-files.js';
 
 /**
  * Writes a file so that readers see either the old content or the new, never a part: the bytes
@@ -42,14 +45,28 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   await publishTempFile(temp, path, options);
 }
 
-/** Fails fast, before a long job, when `path` exists and `force` is false. @throws QuellError E_IO */
+/**
+ * Fails fast, before a long job, when `path` cannot be written: it exists and `force` is false; it
+ * is a directory, a device, a FIFO or a socket (only regular files are ever replaced: `-o
+ * /dev/stdout --force` must not rename a file over the device's link); or its folder is missing or
+ * not writable. @throws QuellError E_IO naming the path and the reason.
+ */
 export async function checkCanCreate(path: string, options: { force: boolean }): Promise<void> {
-  if (!options.force && (await exists(path))) throw alreadyExists(path);
-}
-
-/** A fresh temporary file name beside `path` (the same file system, so publishing it is a rename). */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.quell-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const existing = await statOrNull(path);
+  if (existing) {
+    if (existing.isDirectory()) throw new QuellError('E_IO', `cannot write ${path}: it is a directory`);
+    if (!existing.isFile()) throw notRegular(path);
+    if (!options.force) throw alreadyExists(path);
+  }
+  const dir = dirname(path);
+  const folder = await statOrNull(dir);
+  if (!folder) throw new QuellError('E_IO', `cannot write ${path}: the folder ${dir} does not exist`);
+  if (!folder.isDirectory()) throw new QuellError('E_IO', `cannot write ${path}: ${dir} is not a folder`);
+  try {
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)} (folder ${dir})`);
+  }
 }
 
 /**
@@ -61,8 +78,12 @@ export function tempPathFor(path: string): string {
  */
 export async function publishTempFile(temp: string, path: string, options: { force: boolean }): Promise<void> {
   try {
-    if (options.force) await rename(temp, path);
-    else await publishWithoutOverwriting(temp, path);
+    if (options.force) {
+      // Checked again at the end: the path may have become a device or a folder meanwhile.
+      const existing = await statOrNull(path);
+      if (existing && !existing.isFile()) throw existing.isDirectory() ? new QuellError('E_IO', `cannot write ${path}: it is a directory`) : notRegular(path);
+      await rename(temp, path);
+    } else await publishWithoutOverwriting(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     if (err instanceof QuellError) throw err;
@@ -87,6 +108,21 @@ async function publishWithoutOverwriting(temp: string, path: string): Promise<vo
 
 function alreadyExists(path: string): QuellError {
   return new QuellError('E_IO', `cannot write ${path}: the file exists; use --force to overwrite it`);
+}
+
+function notRegular(path: string): QuellError {
+  return new QuellError('E_IO', `cannot write ${path}: it is not a regular file (a device, FIFO or socket); Quell only replaces regular files`);
+}
+
+/** stat (following links), or null when nothing is there. Other errors (permissions) are thrown as E_IO. */
+async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../../engine/errors.js';
 import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
-import { denoiseBatch } from '../batch.js';
+import { denoiseBatch, type BatchOptions, type PreparedBatch } from '../batch.js';
 import type { CommandContext } from '../context.js';
 import { looksLikeDictionary, resolveDictionary } from '../dictionaries.js';
 import { readMono, readMonoStretch } from '../inputs.js';
@@ -18,10 +18,8 @@ const HIRES_SPEECH = 'speech-1024';
 
 /** `quell denoise --quality high`, with the options denoise has already parsed. */
 export interface HighDenoiseJob {
-  inputs: string[];
-  positionals: string[];
-  output?: string;
-  outDir?: string;
+  /** The batch's first input (--noise-from reads a stretch of it). */
+  firstInput?: string;
   /** The speech dictionary of the first analysis (bundled, or --speech). */
   speech: Dictionary;
   /** The second analysis' (--speech-1024); default the bundled speech-1024. */
@@ -39,8 +37,6 @@ export interface HighDenoiseJob {
   jobs: number;
   force: boolean;
   quiet: boolean;
-  json: boolean;
-  saveNoise: boolean;
 }
 
 
@@ -59,9 +55,9 @@ async function noiseProfiles(job: HighDenoiseJob, speeches: Dictionary[], quiet:
     const clip = await readMono(arg, job.speech.sampleRate);
     profiles.push({ clip: { samples: clip.samples, what: `noise clip ${arg}`, label: clip.name } });
   }
-  if (job.noiseRange) {
+  if (job.noiseRange && job.firstInput) {
     const [start, end] = job.noiseRange;
-    profiles.push({ clip: { samples: await readMonoStretch(job.inputs[0], start, end, job.speech.sampleRate), what: `--noise-from ${job.noiseFrom}`, label: `${basename(job.inputs[0])} ${start}-${end} s` } });
+    profiles.push({ clip: { samples: await readMonoStretch(job.firstInput, start, end, job.speech.sampleRate), what: `--noise-from ${job.noiseFrom}`, label: `${basename(job.firstInput)} ${start}-${end} s` } });
   }
   return speeches.map((speech) =>
     profiles.map((profile) => {
@@ -75,7 +71,7 @@ async function noiseProfiles(job: HighDenoiseJob, speeches: Dictionary[], quiet:
   );
 }
 
-export async function denoiseHighCommand(job: HighDenoiseJob, ctx: CommandContext): Promise<number> {
+export async function denoiseHighCommand(job: HighDenoiseJob, batch: BatchOptions, prepared: PreparedBatch, ctx: CommandContext): Promise<number> {
   const speeches = [job.speech, job.hires ?? (await resolveDictionary(HIRES_SPEECH, 'speech'))];
   if (speeches[0].nFft === speeches[1].nFft && speeches[0].hopSamples === speeches[1].hopSamples) {
     throw new QuellError('E_PARAM', `denoise: --speech and --speech-1024 have the same STFT (${speeches[0].nFft}/${speeches[0].hopSamples}); the second analysis needs other frames (quell train --n-fft 1024 --hop 256)`);
@@ -85,15 +81,16 @@ export async function denoiseHighCommand(job: HighDenoiseJob, ctx: CommandContex
   const denoise = { reductionDb: job.reductionDb, residualDb: job.residualDb, targetWeight: job.targetWeight, iterations: job.iterations, sparsity: job.sparsity, noiseLearnedAtoms: job.freeNoise };
   // A batch runs up to --jobs files at once, each on a thread of its own; with threads to spare
   // (one file, two jobs), a file's two analyses run at once. The output does not depend on it.
-  const batch = { ...job, barNote: ' (high quality)' };
-  const threads = Math.min(2, Math.max(1, Math.floor(job.jobs / Math.min(job.jobs, job.inputs.length))));
-  return denoiseBatch<undefined>(ctx, batch, (run) => withCancellation((signal) => run(signal, undefined)), async ({ input, out, noiseOut }, _, signal, onProgress) => {
+  const files = Math.max(1, prepared.targets.length);
+  const threads = Math.min(2, Math.max(1, Math.floor(job.jobs / Math.min(job.jobs, files))));
+  return denoiseBatch<undefined>(ctx, batch, prepared, (run) => withCancellation((signal) => run(signal, undefined)), async ({ input, out, noiseOut }, _, signal, onProgress) => {
     const result = await denoiseFileHighQuality(input, { analyses, denoise, outputs: [out, noiseOut], bits: job.bits, force: job.force, signal, onProgress, threads });
     return {
       seconds: result.frames / result.sampleRate,
       gainDb: result.gainDb[0],
       fields: { quality: 'high', sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], passes: result.passes, secondPassSkipped: result.skipped },
       note: result.skipped ? `; no second pass: ${result.skipped}` : '',
+      warnings: (result.info as { warnings?: string[] }).warnings,
     };
   });
 }

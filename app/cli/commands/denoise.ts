@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
@@ -8,12 +8,13 @@ import { listOption, numberOption, parse, stringOption } from '../args.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
-import { expandInputs, parseTimeRange, readMonoStretch } from '../inputs.js';
+import { parseTimeRange, readMonoStretch } from '../inputs.js';
+import { estimateOutputBytes } from '../output-size.js';
 import { parseBits } from '../output.js';
-import { defaultJobs, withSolverPool } from '../parallel.js';
+import { defaultJobs, maxJobs, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
 import type { CommandContext } from '../context.js';
-import { denoiseBatch } from '../batch.js';
+import { denoiseBatch, prepareBatch, type BatchOptions } from '../batch.js';
 import { denoiseHighCommand } from './denoise-high.js';
 import { denoiseStreamCommand } from './denoise-stream.js';
 
@@ -102,8 +103,6 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const output = stringOption(values, 'output');
   const outDir = stringOption(values, 'out-dir');
   if (output && outDir) throw new QuellError('E_PARAM', 'denoise: give either -o or --out-dir, not both');
-  const inputs = expandInputs(positionals);
-  if (output && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: -o names one output but there are ${inputs.length} inputs; use --out-dir`);
   const strength = strengthSettings(numberOption(values, 'strength', 0, MAX_STRENGTH) ?? DEFAULT_STRENGTH);
   const reductionDb = numberOption(values, 'reduction', 0, 200) ?? strength.reductionDb;
   const { targetWeight, residualDb } = strength;
@@ -113,65 +112,85 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const freeNoiseArg = numberOption(values, 'free-noise', 0, 512, true);
   const noiseFrom = stringOption(values, 'noise-from');
   const noiseRange = noiseFrom === undefined ? undefined : parseTimeRange(noiseFrom);
-  if (noiseRange && inputs.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${inputs.length}`);
   const freeNoise = freeNoiseArg ?? (noiseArgs.length || noiseRange ? LEARNED_ATOMS_WITH_PROFILE : DEFAULT_LEARNED_NOISE_ATOMS);
+  if (noiseArgs.length === 0 && !noiseRange && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');
   const bits = parseBits(stringOption(values, 'bits'));
-  const jobs = numberOption(values, 'jobs', 1, 1024, true) ?? defaultJobs();
+  const jobs = numberOption(values, 'jobs', 1, maxJobs(), true) ?? defaultJobs();
   const force = Boolean(values.force);
-  const quiet = Boolean(values.quiet) || Boolean(values.json);
+  const json = Boolean(values.json);
+  const quiet = Boolean(values.quiet) || json;
+  const saveNoise = Boolean(values['save-noise']);
 
   const quality = stringOption(values, 'quality') ?? 'standard';
   if (quality !== 'standard' && quality !== 'high') throw new QuellError('E_PARAM', `denoise: --quality must be standard or high; got ${quality}`);
+  const speechArg = stringOption(values, 'speech');
+  const hiresArg = stringOption(values, 'speech-1024');
   if (quality === 'high') {
     if (values.stream) throw new QuellError('E_PARAM', 'denoise: --quality high is offline only; the live denoiser (--stream) has no second analysis');
-    if ((stringOption(values, 'speech') === undefined) !== (stringOption(values, 'speech-1024') === undefined)) {
+    if ((speechArg === undefined) !== (hiresArg === undefined)) {
       throw new QuellError('E_PARAM', 'denoise: --quality high takes its own speech dictionaries as a pair: --speech and --speech-1024 (the same voices trained with quell train --n-fft 1024 --hop 256)');
     }
-  } else if (stringOption(values, 'speech-1024') !== undefined) {
+  } else if (hiresArg !== undefined) {
     throw new QuellError('E_PARAM', 'denoise: --speech-1024 goes with --quality high');
   }
-
-  const speechArg = stringOption(values, 'speech');
-  const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
-  if (quality === 'high') {
-    const hiresArg = stringOption(values, 'speech-1024');
-    const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
-    return denoiseHighCommand({ inputs, output, outDir, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), positionals }, ctx);
-  }
-  const noise: Dictionary[] = [];
-  for (const arg of noiseArgs) {
-    const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
-    noise.push(await resolveNoise(arg, speech, (f) => bar.update(f)));
-    bar.done();
-  }
-  if (noiseRange) {
-    const [start, end] = noiseRange;
-    const samples = await readMonoStretch(inputs[0], start, end, speech.sampleRate);
-    const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
-    const label = `${basename(inputs[0])} ${start}-${end} s`;
-    noise.push(trainNoiseClip(samples, speech, { what: `--noise-from ${noiseFrom}`, label, createdBy: 'quell denoise --noise-from', onProgress: (f) => bar.update(f) }));
-    bar.done();
-  }
-  if (noise.length === 0 && freeNoise === 0) throw new QuellError('E_PARAM', 'denoise: --free-noise 0 needs a --noise dictionary or clip');
-  if (outDir) mkdirSync(outDir, { recursive: true });
   if (!values.stream && (values.block !== undefined || values['device-rate'] !== undefined)) throw new QuellError('E_PARAM', 'denoise: --block and --device-rate go with --stream');
-  if (values.stream) {
-    const block = numberOption(values, 'block', 1, 65536, true);
-    const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
-    // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
-    return denoiseStreamCommand({ inputs, output, outDir, speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, force, quiet, json: Boolean(values.json), saveNoise: Boolean(values['save-noise']), block, deviceRate }, ctx);
-  }
+  const block = numberOption(values, 'block', 1, 65536, true);
+  const deviceRate = numberOption(values, 'device-rate', 1000, 384000, true);
 
-  // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
-  // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
-  const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
-  const batch = { inputs, positionals, output, outDir, saveNoise: Boolean(values['save-noise']), force, jobs, json: Boolean(values.json), quiet };
-  return denoiseBatch<FileSolver>(ctx, batch, (run) => withSolverPool(plan, jobs, (solver, signal) => run(signal, solver)), async ({ input, out, noiseOut }, solver, signal, onProgress) => {
-    const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress });
-    return {
-      seconds: result.frames / result.sampleRate,
-      gainDb: result.gainDb[0],
-      fields: { sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], blocks: result.stats.blocks, meanIterations: result.stats.meanIterations },
-    };
-  });
+  // Every output is decided and checked before any work, noise profiles included (planTargets).
+  const alsoRead = [speechArg, hiresArg, ...noiseArgs].filter((p): p is string => p !== undefined && isFile(p));
+  const batch: BatchOptions = { positionals, output, outDir, saveNoise, force, jobs, json, quiet, alsoRead, outputBytes: (input) => estimateOutputBytes(input, bits) };
+  if (quality === 'high') batch.barNote = ' (high quality)';
+  const prepared = await prepareBatch(ctx, batch);
+  try {
+    if (noiseRange && prepared.targets.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${prepared.targets.length}`);
+    const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
+    const firstInput = prepared.targets[0]?.input;
+    if (quality === 'high') {
+      const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
+      const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet };
+      return await denoiseHighCommand(job, batch, prepared, ctx);
+    }
+    const noise: Dictionary[] = [];
+    for (const arg of noiseArgs) {
+      const bar = new ProgressBar(`learning noise from ${basename(arg)}`, !quiet);
+      noise.push(await resolveNoise(arg, speech, (f) => bar.update(f)));
+      bar.done();
+    }
+    if (noiseRange && firstInput) {
+      const [start, end] = noiseRange;
+      const samples = await readMonoStretch(firstInput, start, end, speech.sampleRate);
+      const bar = new ProgressBar(`learning noise from ${start}-${end} s`, !quiet);
+      const label = `${basename(firstInput)} ${start}-${end} s`;
+      noise.push(trainNoiseClip(samples, speech, { what: `--noise-from ${noiseFrom}`, label, createdBy: 'quell denoise --noise-from', onProgress: (f) => bar.update(f) }));
+      bar.done();
+    }
+    if (values.stream) {
+      // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
+      return await denoiseStreamCommand({ speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, force, json, quiet, block, deviceRate }, batch, prepared, ctx);
+    }
+
+    // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
+    // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
+    const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
+    return await denoiseBatch<FileSolver>(ctx, batch, prepared, (run) => withSolverPool(plan, jobs, (solver, signal) => run(signal, solver)), async ({ input, out, noiseOut }, solver, signal, onProgress) => {
+      const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress });
+      return {
+        seconds: result.frames / result.sampleRate,
+        gainDb: result.gainDb[0],
+        fields: { sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], blocks: result.stats.blocks, meanIterations: result.stats.meanIterations },
+        warnings: (result.info as { warnings?: string[] }).warnings,
+      };
+    });
+  } finally {
+    prepared.dispose();
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

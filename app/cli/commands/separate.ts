@@ -1,4 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { describeFsError } from '../../../engine/node/fs-errors.js';
+import { watchOutputFolders } from '../cleanup.js';
+import { estimateOutputBytes } from '../output-size.js';
+import { checkOutputs } from '../targets.js';
 import { basename, extname, join } from 'node:path';
 import { QuellError } from '../../../engine/errors.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
@@ -56,6 +60,7 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   if (!outDir) throw new QuellError('E_PARAM', 'separate: --out-dir DIR is required');
   const input = positionals[0];
   const quiet = Boolean(values.quiet) || Boolean(values.json);
+  const estimates = new Map([[input, await estimateOutputBytes(input, parseBits(stringOption(values, 'bits')))]]);
 
   const reference = await defaultDictionary('speech');
   const specs = new Map<string, SourceSpec>();
@@ -63,7 +68,9 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   const pairs = sourceArgs.length ? sourceArgs.map((s) => splitPair(s, 'source')) : [['speech', 'speech']];
   const learnArgs = listOption(values, 'learn');
   if (!sourceArgs.length && !learnArgs.length) learnArgs.push('noise=16');
+  const dictionaryFiles: string[] = [];
   for (const [name, dictArg] of pairs) {
+    if (existsSync(dictArg)) dictionaryFiles.push(dictArg);
     if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new QuellError('E_PARAM', `--source name must be letters, digits, - or _; got ${JSON.stringify(name)}`);
     const dict = name === 'speech' || dictArg === 'speech' ? await resolveDictionary(dictArg, 'speech') : await resolveNoise(dictArg, reference);
     const spec = specs.get(name) ?? { name, dictionaries: [] };
@@ -81,7 +88,12 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
 
   const base = basename(input, extname(input));
   const outs = [...specs.keys()].map((name) => join(outDir, `${base}.${name}.wav`));
-  for (const out of outs) if (existsSync(out) && !values.force) throw new QuellError('E_IO', `${out} exists; use --force to overwrite it`);
+  const force = Boolean(values.force);
+  const bitsArg = parseBits(stringOption(values, 'bits'));
+  await checkOutputs([{ input, paths: outs }], { force, outDir, alsoRead: dictionaryFiles, outputBytes: (path) => estimates.get(path) });
+  mkdirOrFail(outDir);
+  const removed = watchOutputFolders([outDir]);
+  if (removed.length && !quiet) ctx.stderr(`quell: removed ${removed.length} temporary file(s) left by runs that were killed`);
   const audio = await readAudioFile(input);
   const bar = new ProgressBar(`separate ${basename(input)}`, !quiet);
   const result = separateAudio(audio, {
@@ -91,14 +103,21 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
     onProgress: (f) => bar.update(f),
   });
   bar.done();
-  mkdirSync(outDir, { recursive: true });
-  const bits = parseBits(stringOption(values, 'bits')) ?? defaultBits(audio.info.bitDepth);
+  const bits = bitsArg ?? defaultBits(audio.info.bitDepth);
   const written: { source: string; output: string; gainDb: number }[] = [];
   for (const [j, source] of result.sources.entries()) {
-    const gainDb = await writeAudioFile(outs[j], source.audio, bits, Boolean(values.force));
+    const gainDb = await writeAudioFile(outs[j], source.audio, bits, force);
     written.push({ source: source.name, output: outs[j], gainDb });
-    if (!values.json) ctx.stderr(`${source.name} -> ${outs[j]}`);
+    if (!quiet) ctx.stderr(`${source.name} -> ${outs[j]}`);
   }
   if (values.json) ctx.stdout(JSON.stringify({ input, sources: written, stats: result.stats }, null, 2));
   return 0;
+}
+
+function mkdirOrFail(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new QuellError('E_IO', `cannot create the folder ${dir}: ${describeFsError(err)}`);
+  }
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { QuellError } from '../../../engine/errors.js';
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { writeDictionaryFile } from '../../../engine/node/dictionary-file.js';
@@ -6,6 +5,7 @@ import { numberOption, parse, stringOption } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { expandInputs, readMono } from '../inputs.js';
 import { ProgressBar } from '../progress.js';
+import { checkOutputs } from '../targets.js';
 import { VERSION } from '../version.js';
 
 export const TRAIN_HELP = `Usage: quell train --kind speech|noise [-k K] -o OUT.qdict FILES_OR_DIRS... [options]
@@ -58,14 +58,17 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   const output = stringOption(values, 'output');
   if (!output) throw new QuellError('E_PARAM', 'train: -o OUT.qdict is required');
   if (positionals.length === 0) throw new QuellError('E_PARAM', 'train: no training recordings given');
-  if (existsSync(output) && !values.force) throw new QuellError('E_IO', `${output} exists; use --force to overwrite it`);
+  const files = expandInputs(positionals);
+  // Checked before the training, which can take minutes: the output's folder, and never a recording.
+  await checkOutputs([{ input: files[0], paths: [output] }], { force: Boolean(values.force), alsoRead: files });
   const sampleRate = numberOption(values, 'sample-rate', 1000, 384000, true) ?? 16000;
   const recordings = [];
-  for (const file of expandInputs(positionals)) {
+  for (const file of files) {
     const { name, samples } = await readMono(file, sampleRate);
     recordings.push({ name, samples });
   }
-  const bar = new ProgressBar(`train ${kind}`, !values.quiet);
+  const quiet = Boolean(values.quiet);
+  const bar = new ProgressBar(`train ${kind}`, !quiet);
   const dict = trainDictionary(recordings, {
     kind,
     label: stringOption(values, 'label') ?? kind,
@@ -84,6 +87,6 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   bar.done();
   await writeDictionaryFile(output, dict, { force: Boolean(values.force) });
   const secs = recordings.reduce((s, r) => s + r.samples.length, 0) / sampleRate;
-  ctx.stderr(`${output}: ${dict.atoms} ${kind} atoms from ${recordings.length} file(s), ${secs.toFixed(1)} s, ${dict.provenance.frames} frames, objective ${dict.provenance.objective.toPrecision(5)}`);
+  if (!quiet) ctx.stderr(`${output}: ${dict.atoms} ${kind} atoms from ${recordings.length} file(s), ${secs.toFixed(1)} s, ${dict.provenance.frames} frames, objective ${dict.provenance.objective.toPrecision(5)}`);
   return 0;
 }

@@ -55,7 +55,7 @@ describe('quell (CLI)', () => {
     expect(b.info.bitDepth).toBe('16');
     const again = await quell('denoise', input, '-o', out, '-q');
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/out\.wav exists; use --force to overwrite it/);
+    expect(again.stderr).toMatch(/out\.wav: the file exists; use --force to overwrite it/);
     expect((await quell('denoise', input, '-o', out, '-q', '--force')).code).toBe(0);
     // No temp file is left behind.
     expect(readdirSync(dir).filter((f) => f.startsWith('.quell-tmp'))).toEqual([]);
@@ -153,7 +153,7 @@ describe('quell (CLI)', () => {
     const dir = tempDir();
     const dict = join(dir, 'me.qdict');
     const speech = join(FIXTURES, 'e2e', 'speech.wav');
-    const r = await quell('train', '--kind', 'speech', '-k', '16', '--iterations', '30', '-o', dict, speech, '-q');
+    const r = await quell('train', '--kind', 'speech', '-k', '16', '--iterations', '30', '-o', dict, speech);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/16 speech atoms from 1 file/);
     const info = await quell('info', dict);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTime, parseTimeRange } from '../../../app/cli/inputs.js';
@@ -33,11 +33,13 @@ describe('quell denoise --noise-from', () => {
   it('refuses a stretch past the end, a too-short one, a bad range or several inputs, with one line and exit 2', async () => {
     const dir = tempDir();
     const out = ['-o', join(dir, 'x.wav')];
+    const second = join(dir, 'second.wav');
+    copyFileSync(EXAMPLE, second);
     const cases: [string[], RegExp][] = [
       [[...out, '--noise-from', '8-9.5'], /reaches past the end of noisy\.wav \(8\.50 s\)/],
       [[...out, '--noise-from', '0-0.1'], /is 0\.10 s long; give at least 0\.25 s/],
       [[...out, '--noise-from', '3-1'], /--noise-from wants START-END/],
-      [[EXAMPLE, '--noise-from', '0-1', '--out-dir', dir], /names a stretch of one input but there are 2/],
+      [[second, '--noise-from', '0-1', '--out-dir', dir], /names a stretch of one input but there are 2/],
     ];
     for (const [args, message] of cases) {
       const r = await quell('denoise', EXAMPLE, ...args);

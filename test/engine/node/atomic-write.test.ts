@@ -53,7 +53,7 @@ describe('writeFileAtomic', () => {
   it('fails with E_IO naming the file when the directory does not exist', async () => {
     const e = await failure(writeFileAtomic(join(dir, 'nowhere', 'out.wav'), bytes('x'), { force: true }));
     expect(e.code).toBe('E_IO');
-    expect(e.message).toMatch(/^cannot write .*out\.wav: no such file$/);
+    expect(e.message).toMatch(/^cannot write .*out\.wav: the folder .*nowhere does not exist$/);
     expect(leftovers()).toEqual([]);
   });
 
