@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { QuellError } from '../../../engine/errors.js';
+import { hasUnsafeCharacters, sanitizeLine } from '../../../engine/util/terminal-text.js';
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { writeDictionaryFile } from '../../../engine/node/dictionary-file.js';
 import { numberOption, parse, stringOption } from '../args.js';
@@ -59,6 +60,8 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   if (!output) throw new QuellError('E_PARAM', 'train: -o OUT.qdict is required');
   if (positionals.length === 0) throw new QuellError('E_PARAM', 'train: no training recordings given');
   if (existsSync(output) && !values.force) throw new QuellError('E_IO', `${output} exists; use --force to overwrite it`);
+  const label = stringOption(values, 'label') ?? kind;
+  if (hasUnsafeCharacters(label)) throw new QuellError('E_PARAM', `train: --label must be one line of printable text; got "${sanitizeLine(label)}"`);
   const sampleRate = numberOption(values, 'sample-rate', 1000, 384000, true) ?? 16000;
   const recordings = [];
   for (const file of expandInputs(positionals)) {
@@ -68,7 +71,7 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   const bar = new ProgressBar(`train ${kind}`, !values.quiet);
   const dict = trainDictionary(recordings, {
     kind,
-    label: stringOption(values, 'label') ?? kind,
+    label,
     sampleRate,
     nFft: numberOption(values, 'n-fft', 64, 16384, true),
     hopSamples: numberOption(values, 'hop', 1, 8192, true),
