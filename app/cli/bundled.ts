@@ -24,6 +24,6 @@ export function readManifest(): { root: string; manifest: Manifest } {
 /** Path of a bundled dictionary by name ("speech", "noise", "noise-rain", ...), or undefined. */
 export function bundledDictionaryPath(name: string): string | undefined {
   const { root, manifest } = readManifest();
-  const entry = manifest.dictionaries[name];
-  return entry ? join(root, entry.file) : undefined;
+  // hasOwn: "constructor" or "__proto__" is not a dictionary name.
+  return Object.hasOwn(manifest.dictionaries, name) ? join(root, manifest.dictionaries[name].file) : undefined;
 }

@@ -1,18 +1,33 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { Dictionary } from '../../engine/dictionary/dictionary.js';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Dictionary, DictionaryKind } from '../../engine/dictionary/dictionary.js';
+import { hasQdictSignature } from '../../engine/dictionary/format.js';
+import { MAX_QDICT_BYTES } from '../../engine/dictionary/limits.js';
 import { trainNoiseClip } from '../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../engine/errors.js';
 import { readDictionaryFile } from '../../engine/node/dictionary-file.js';
+import { describeFsError } from '../../engine/node/fs-errors.js';
+import { sanitizeLine } from '../../engine/util/terminal-text.js';
 import { bundledDictionaryPath, readManifest } from './bundled.js';
+import { installedFiles } from './installed.js';
 import { readMono } from './inputs.js';
 
-const QDICT_MAGIC = [0x89, 0x51, 0x44, 0x49];
+/** The first `length` bytes of a file (fewer if it is shorter), read without reading the rest. */
+export function readFileHead(path: string, length: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(length);
+    return head.subarray(0, readSync(fd, head, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
 
+/** A .qdict by its name or, whatever its name, by its signature. */
 export function looksLikeDictionary(path: string): boolean {
   if (path.toLowerCase().endsWith('.qdict')) return true;
   try {
-    const head = readFileSync(path).subarray(0, 4);
-    return QDICT_MAGIC.every((b, i) => head[i] === b);
+    return hasQdictSignature(readFileHead(path, 8));
   } catch {
     return false;
   }
@@ -27,14 +42,49 @@ export function bundledNames(kind: 'speech' | 'noise'): string[] {
 }
 
 /**
- * A dictionary argument: a .qdict path, or the name of a bundled dictionary ("speech", "noise",
- * "noise-rain", or just "rain" for a bundled noise type).
+ * Reads a .qdict after checking it is a regular file of at most MAX_QDICT_BYTES, so a huge file or
+ * an endless device is refused before it is read into memory.
+ * @throws QuellError E_IO (unreadable), E_FORMAT (too large, or not a valid dictionary), naming the file.
  */
-export async function resolveDictionary(arg: string, kind: 'speech' | 'noise'): Promise<Dictionary> {
-  if (existsSync(arg) && statSync(arg).isFile()) return readDictionaryFile(arg);
-  const path = bundledDictionaryPath(arg) ?? bundledDictionaryPath(`${kind}-${arg}`);
+export async function readDictionaryAt(path: string): Promise<Dictionary> {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (err) {
+    throw new QuellError('E_IO', `cannot read dictionary ${sanitizeLine(path)}: ${describeFsError(err)}`);
+  }
+  // A device or pipe (/dev/zero) never ends: only regular files are read.
+  if (!stat.isFile()) throw new QuellError('E_IO', `cannot read dictionary ${sanitizeLine(path)}: ${stat.isDirectory() ? 'it is a directory' : 'not a regular file'}`);
+  const size = stat.size;
+  if (size > MAX_QDICT_BYTES) throw new QuellError('E_FORMAT', `${sanitizeLine(basename(path))}: not a valid Quell dictionary: ${size} bytes, more than any dictionary holds (${MAX_QDICT_BYTES})`);
+  return readDictionaryFile(path);
+}
+
+/**
+ * A dictionary argument: a .qdict path; the name of a bundled dictionary ("speech", "noise",
+ * "noise-rain", or just "rain" for a bundled noise type); or, after those, the name of an installed
+ * one (a NAME.qdict in the folder `quell dictionaries` lists). Unless `anyKind`, the dictionary must
+ * be of `kind`: a noise dictionary given as --speech would model the noise as speech and keep it.
+ *
+ * @throws QuellError E_PARAM for a dictionary of the other kind; E_IO when `arg` names nothing.
+ */
+export async function resolveDictionary(arg: string, kind: DictionaryKind, options: { anyKind?: boolean } = {}): Promise<Dictionary> {
+  const dict = await findDictionary(arg, kind);
+  if (dict.kind !== kind && !options.anyKind) {
+    throw new QuellError('E_PARAM', `${sanitizeLine(arg)} is a ${dict.kind} dictionary; --${kind} wants a ${kind} dictionary`);
+  }
+  return dict;
+}
+
+async function findDictionary(arg: string, kind: DictionaryKind): Promise<Dictionary> {
+  if (existsSync(arg) && statSync(arg).isFile()) return readDictionaryAt(arg);
+  // The other kind's short name too ("--speech rain"), so it is refused for its kind, not as unknown.
+  const other = kind === 'speech' ? 'noise' : 'speech';
+  const path = bundledDictionaryPath(arg) ?? bundledDictionaryPath(`${kind}-${arg}`) ?? bundledDictionaryPath(`${other}-${arg}`);
   if (path) return readDictionaryFile(path);
-  throw new QuellError('E_IO', `${arg}: no such file, and not a bundled ${kind} dictionary (${bundledNames(kind).join(', ')})`);
+  const installed = installedFiles().find((f) => f.name === arg || `${f.name}.qdict` === arg);
+  if (installed) return readDictionaryAt(installed.path);
+  throw new QuellError('E_IO', `${sanitizeLine(arg)}: no such file, and not a bundled ${kind} dictionary (${bundledNames(kind).join(', ')}) or an installed one (see quell dictionaries)`);
 }
 
 export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dictionary> {
@@ -45,9 +95,10 @@ export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dicti
 /**
  * A --noise argument: a .qdict, a bundled noise name, or a noise-only recording from which a
  * noise dictionary is learned on the spot (the "noise profile" workflow of Audacity and sox).
+ * `anyKind` accepts a speech dictionary too (a separate --source that is not noise).
  */
-export async function resolveNoise(arg: string, reference: Dictionary, onProgress?: (f: number) => void): Promise<Dictionary> {
-  if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) return resolveDictionary(arg, 'noise');
+export async function resolveNoise(arg: string, reference: Dictionary, onProgress?: (f: number) => void, options: { anyKind?: boolean } = {}): Promise<Dictionary> {
+  if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) return resolveDictionary(arg, 'noise', options);
   const clip = await readMono(arg, reference.sampleRate);
   return trainNoiseClip(clip.samples, reference, { what: `noise clip ${arg}`, label: clip.name, createdBy: 'quell denoise --noise', onProgress });
 }

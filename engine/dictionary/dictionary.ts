@@ -2,7 +2,11 @@ import type { WindowName } from '../dsp/window.js';
 
 export type DictionaryKind = 'speech' | 'noise';
 
-/** Where a dictionary came from: enough to reproduce it and to judge what it has seen. */
+/**
+ * Where a dictionary came from: enough to reproduce it and to judge what it has seen. Its strings,
+ * like the label, come from files and users: decodeDictionary and trainDictionary store them with
+ * terminal control characters escaped (sanitizeLine), so each is one printable line.
+ */
 export interface DictionaryProvenance {
   /** Training recordings: file name (no directories) and duration in seconds. */
   files: { name: string; seconds: number }[];
@@ -21,7 +25,7 @@ export interface DictionaryProvenance {
 /**
  * A set of spectral atoms for one source: W is atoms x bins, atom-major, each atom of unit L2 norm,
  * learned on magnitude spectra with the STFT settings recorded here. A dictionary only fits audio
- * analysed with the same sample rate, nFft and window.
+ * analysed with the same sample rate, nFft and window. Its size is bounded (limits.ts).
  */
 export interface Dictionary {
   kind: DictionaryKind;

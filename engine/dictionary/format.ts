@@ -1,9 +1,9 @@
-import { isPowerOfTwo } from '../dsp/fft.js';
-import { WINDOW_NAMES } from '../dsp/window.js';
 import { QuellError } from '../errors.js';
 import { crc32 } from '../util/crc32.js';
 import { decodeUtf8, encodeUtf8 } from '../util/utf8.js';
-import type { Dictionary, DictionaryProvenance } from './dictionary.js';
+import type { Dictionary } from './dictionary.js';
+import { formatError as fail, parseHeader } from './header.js';
+import { MAX_QDICT_BYTES, UNIT_NORM_TOLERANCE } from './limits.js';
 
 /**
  * The .qdict file, format version 1 (all integers little-endian):
@@ -18,7 +18,10 @@ import type { Dictionary, DictionaryProvenance } from './dictionary.js';
 export const QDICT_VERSION = 1;
 const MAGIC = [0x89, 0x51, 0x44, 0x49, 0x43, 0x54, 0x0d, 0x0a];
 
-type Header = Omit<Dictionary, 'W'>;
+/** Whether `bytes` start with the .qdict signature (how a dictionary is recognised, whatever its name). */
+export function hasQdictSignature(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
+}
 
 export function encodeDictionary(dict: Dictionary): Uint8Array {
   const { W, ...header } = dict;
@@ -36,23 +39,18 @@ export function encodeDictionary(dict: Dictionary): Uint8Array {
   return bytes;
 }
 
-function fail(message: string): never {
-  throw new QuellError('E_FORMAT', `not a valid Quell dictionary: ${message}`);
-}
-
-function field<T>(h: Record<string, unknown>, name: string, ok: (v: unknown) => v is T, expected: string): T {
-  const v = h[name];
-  if (!ok(v)) fail(`header field "${name}" should be ${expected}; got ${JSON.stringify(v)}`);
-  return v;
-}
-
-const isInt = (lo: number, hi: number) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
-const isNum = (lo: number, hi: number) => (v: unknown): v is number => typeof v === 'number' && v >= lo && v <= hi;
-const isStr = (v: unknown): v is string => typeof v === 'string';
-
-/** Parses and validates a .qdict file; throws E_FORMAT naming what is wrong with it. */
+/**
+ * Parses and validates a .qdict file as a whole: the signature, version and checksum; every header
+ * field and the products that size memory and work (limits.ts); the provenance's shape; and every
+ * atom finite, non-negative and of unit L2 norm (as the trainer leaves it: an all-zero atom or one
+ * of huge values would silence the output without an error). Label and provenance strings come back
+ * with terminal control characters escaped (sanitizeLine).
+ *
+ * @throws QuellError E_FORMAT, one line naming what is wrong.
+ */
 export function decodeDictionary(bytes: Uint8Array): Dictionary {
-  if (bytes.length < 20 || MAGIC.some((b, i) => bytes[i] !== b)) fail('it does not start with the .qdict signature');
+  if (bytes.length < 20 || !hasQdictSignature(bytes)) fail('it does not start with the .qdict signature');
+  if (bytes.length > MAX_QDICT_BYTES) fail(`${bytes.length} bytes, more than any dictionary holds (${MAX_QDICT_BYTES})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== QDICT_VERSION) {
@@ -63,40 +61,38 @@ export function decodeDictionary(bytes: Uint8Array): Dictionary {
   const headerLength = view.getUint32(12, true);
   if (16 + headerLength + 4 > bytes.length) fail(`header length ${headerLength} runs past the end of the file (truncated?)`);
   const text = decodeUtf8(bytes.subarray(16, 16 + headerLength));
-  let h: Record<string, unknown>;
+  if (text === null) fail('the header is not valid UTF-8');
+  let json: unknown;
   try {
-    h = JSON.parse(text ?? '') as Record<string, unknown>;
+    json = JSON.parse(text);
   } catch {
     fail('the header is not valid JSON');
   }
-  if (typeof h !== 'object' || h === null || h.format !== 'quell-dictionary') fail('the header does not describe a quell-dictionary');
-  const kind = field(h, 'kind', (v): v is 'speech' | 'noise' => v === 'speech' || v === 'noise', '"speech" or "noise"');
-  const nFft = field(h, 'nFft', (v): v is number => isPowerOfTwo(v as number) && (v as number) >= 64 && (v as number) <= 16384, 'a power of two in [64, 16384]');
-  const header: Header = {
-    kind,
-    label: field(h, 'label', isStr, 'a string'),
-    sampleRate: field(h, 'sampleRate', isInt(1000, 384000), 'an integer sample rate in Hz'),
-    nFft,
-    hopSamples: field(h, 'hopSamples', isInt(1, nFft / 2), `an integer in [1, ${nFft / 2}]`),
-    window: field(h, 'window', (v): v is Dictionary['window'] => WINDOW_NAMES.includes(v as never), WINDOW_NAMES.join(' | ')),
-    beta: field(h, 'beta', isNum(0, 2), 'a number in [0, 2]'),
-    sparsity: field(h, 'sparsity', isNum(0, 1e6), 'a non-negative number'),
-    atoms: field(h, 'atoms', isInt(1, 65536), 'a positive integer'),
-    bins: field(h, 'bins', (v): v is number => v === nFft / 2 + 1, `nFft/2 + 1 = ${nFft / 2 + 1}`),
-    provenance: field(h, 'provenance', (v): v is DictionaryProvenance => typeof v === 'object' && v !== null && Array.isArray((v as DictionaryProvenance).files), 'an object with a files list'),
-  };
+  const header = parseHeader(json);
   const dataOffset = 16 + ((headerLength + 3) & ~3);
   const expected = dataOffset + header.atoms * header.bins * 4 + 4;
   if (bytes.length !== expected) {
     fail(`${bytes.length} bytes where ${header.atoms} atoms x ${header.bins} bins need ${expected} (truncated or padded)`);
   }
-  const W = new Float32Array(header.atoms * header.bins);
-  for (let i = 0; i < W.length; i++) {
-    const w = view.getFloat32(dataOffset + 4 * i, true);
-    if (!(w >= 0) || !Number.isFinite(w)) fail(`atom ${Math.floor(i / header.bins)} holds ${w}; atoms must be finite and non-negative`);
-    W[i] = w;
+  return { ...header, W: readAtoms(view, dataOffset, header.atoms, header.bins) };
+}
+
+/** W, atom-major, each atom checked: finite, non-negative, unit L2 norm within UNIT_NORM_TOLERANCE. */
+function readAtoms(view: DataView, offset: number, atoms: number, bins: number): Float32Array {
+  const W = new Float32Array(atoms * bins);
+  for (let k = 0; k < atoms; k++) {
+    let sumSquares = 0; // in float64: an atom of FLT_MAX values overflows float32, not this
+    for (let f = 0; f < bins; f++) {
+      const i = k * bins + f;
+      const w = view.getFloat32(offset + 4 * i, true);
+      if (!(w >= 0) || !Number.isFinite(w)) fail(`atom ${k} holds ${w}; atoms must be finite and non-negative`);
+      W[i] = w;
+      sumSquares += w * w;
+    }
+    const norm = Math.sqrt(sumSquares);
+    if (!(Math.abs(norm - 1) <= UNIT_NORM_TOLERANCE)) fail(`atom ${k} has L2 norm ${norm.toPrecision(4)}; atoms must have unit norm`);
   }
-  return { ...header, W };
+  return W;
 }
 
 /** STFT settings a dictionary must share with the audio it is applied to. */

@@ -5,7 +5,9 @@ import { factorize, NmfWorkspace } from '../nmf/factorize.js';
 import { defaultKernels } from '../nmf/default-kernels.js';
 import type { KernelFactory } from '../nmf/kernels.js';
 import { createRandom } from '../util/random.js';
+import { sanitizeLine } from '../util/terminal-text.js';
 import type { Dictionary, DictionaryKind } from './dictionary.js';
+import { dictionaryShapeProblem, MAX_ATOMS } from './limits.js';
 
 export interface TrainingRecording {
   /** A name for the provenance (a file name, no directories). */
@@ -97,7 +99,7 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   const maxFrames = options.maxFrames ?? 12000;
   const seed = options.seed ?? 0;
   const silenceDb = options.silenceDb ?? (options.kind === 'speech' ? 50 : 80);
-  check(Number.isInteger(maxAtoms) && maxAtoms >= 1 && maxAtoms <= 4096, `atoms must be an integer in [1, 4096]; got ${maxAtoms}`);
+  check(Number.isInteger(maxAtoms) && maxAtoms >= 1 && maxAtoms <= MAX_ATOMS, `atoms must be an integer in [1, ${MAX_ATOMS}]; got ${maxAtoms}`);
   const perAtom = options.minFramesPerAtom;
   check(perAtom === undefined || (perAtom >= 1 && Number.isFinite(perAtom)), `minFramesPerAtom must be >= 1; got ${perAtom}`);
   check(beta >= 0 && beta <= 2, `beta must be in [0, 2]; got ${beta}`);
@@ -105,6 +107,9 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   check(Number.isInteger(iterations) && iterations >= 1, `iterations must be a positive integer; got ${iterations}`);
   check(recordings.length > 0, 'training needs at least one recording');
   const plan = createStftPlan(options);
+  // Refused here rather than written: decodeDictionary would refuse the file.
+  const shape = dictionaryShapeProblem({ nFft: plan.nFft, hopSamples: plan.hopSamples, atoms: maxAtoms });
+  check(shape === null, `cannot train this dictionary: ${shape}`);
 
   const { frames: all, bins } = collectFrames(recordings, options, silenceDb);
   if (all.length === 0) throw new QuellError('E_PARAM', 'training needs sound: the recordings are digital silence');
@@ -160,7 +165,8 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   const seconds = (n: number) => Math.round((n / sampleRate) * 1000) / 1000;
   return {
     kind: options.kind,
-    label: options.label ?? options.kind,
+    // Names come from file names and users: stored with terminal control characters escaped.
+    label: sanitizeLine(options.label ?? options.kind),
     sampleRate,
     nFft: plan.nFft,
     hopSamples: plan.hopSamples,
@@ -171,13 +177,13 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
     bins,
     W: Float32Array.from(ws.Wt),
     provenance: {
-      files: recordings.map((r) => ({ name: r.name, seconds: seconds(r.samples.length) })),
+      files: recordings.map((r) => ({ name: sanitizeLine(r.name), seconds: seconds(r.samples.length) })),
       frames: T,
       iterations: result.iterations,
       objective: result.objective,
       seed,
-      createdBy: options.createdBy ?? 'quell',
-      ...(options.notes ? { notes: options.notes } : {}),
+      createdBy: sanitizeLine(options.createdBy ?? 'quell'),
+      ...(options.notes ? { notes: sanitizeLine(options.notes) } : {}),
     },
   };
 }

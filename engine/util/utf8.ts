@@ -13,7 +13,15 @@ export function encodeUtf8(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes UTF-8; returns null on a malformed sequence instead of guessing. */
+/** Smallest code point each sequence length may encode: anything below is an overlong form. */
+const MIN_CODE_POINT = [0, 0x80, 0x800, 0x10000];
+
+/**
+ * Decodes UTF-8 strictly (RFC 3629): returns null on a malformed sequence instead of guessing. Lead
+ * bytes 80-BF, C0-C1 and F5-FF, missing or stray continuation bytes, overlong forms, surrogates
+ * (U+D800-U+DFFF) and code points above U+10FFFF are all malformed: F5 would otherwise decode past
+ * U+10FFFF, where String.fromCodePoint throws a RangeError.
+ */
 export function decodeUtf8(bytes: Uint8Array): string | null {
   let s = '';
   for (let i = 0; i < bytes.length; ) {
@@ -30,6 +38,7 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
       if (cb === undefined || (cb & 0xc0) !== 0x80) return null;
       c = (c << 6) | (cb & 63);
     }
+    if (c < MIN_CODE_POINT[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return null;
     s += String.fromCodePoint(c);
     i += n + 1;
   }

@@ -141,13 +141,13 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const alsoRead = [speechArg, hiresArg, ...noiseArgs].filter((p): p is string => p !== undefined && isFile(p));
   const batch: BatchOptions = { positionals, output, outDir, saveNoise, force, jobs, json, quiet, alsoRead, outputBytes: (input) => estimateOutputBytes(input, bits) };
   if (quality === 'high') batch.barNote = ' (high quality)';
+  const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
+  const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
   const prepared = await prepareBatch(ctx, batch);
   try {
     if (noiseRange && prepared.targets.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${prepared.targets.length}`);
-    const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
     const firstInput = prepared.targets[0]?.input;
     if (quality === 'high') {
-      const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
       const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet };
       return await denoiseHighCommand(job, batch, prepared, ctx);
     }

@@ -72,7 +72,8 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   for (const [name, dictArg] of pairs) {
     if (existsSync(dictArg)) dictionaryFiles.push(dictArg);
     if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new QuellError('E_PARAM', `--source name must be letters, digits, - or _; got ${JSON.stringify(name)}`);
-    const dict = name === 'speech' || dictArg === 'speech' ? await resolveDictionary(dictArg, 'speech') : await resolveNoise(dictArg, reference);
+    // Sources are named freely: any dictionary may model any of them.
+    const dict = name === 'speech' || dictArg === 'speech' ? await resolveDictionary(dictArg, 'speech', { anyKind: true }) : await resolveNoise(dictArg, reference, undefined, { anyKind: true });
     const spec = specs.get(name) ?? { name, dictionaries: [] };
     spec.dictionaries.push(dict);
     specs.set(name, spec);

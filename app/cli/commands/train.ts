@@ -1,4 +1,5 @@
 import { QuellError } from '../../../engine/errors.js';
+import { hasUnsafeCharacters, sanitizeLine } from '../../../engine/util/terminal-text.js';
 import { trainDictionary } from '../../../engine/dictionary/train.js';
 import { writeDictionaryFile } from '../../../engine/node/dictionary-file.js';
 import { numberOption, parse, stringOption } from '../args.js';
@@ -58,6 +59,8 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   const output = stringOption(values, 'output');
   if (!output) throw new QuellError('E_PARAM', 'train: -o OUT.qdict is required');
   if (positionals.length === 0) throw new QuellError('E_PARAM', 'train: no training recordings given');
+  const label = stringOption(values, 'label') ?? kind;
+  if (hasUnsafeCharacters(label)) throw new QuellError('E_PARAM', `train: --label must be one line of printable text; got "${sanitizeLine(label)}"`);
   const files = expandInputs(positionals);
   // Checked before the training, which can take minutes: the output's folder, and never a recording.
   await checkOutputs([{ input: files[0], paths: [output] }], { force: Boolean(values.force), alsoRead: files });
@@ -71,7 +74,7 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   const bar = new ProgressBar(`train ${kind}`, !quiet);
   const dict = trainDictionary(recordings, {
     kind,
-    label: stringOption(values, 'label') ?? kind,
+    label,
     sampleRate,
     nFft: numberOption(values, 'n-fft', 64, 16384, true),
     hopSamples: numberOption(values, 'hop', 1, 8192, true),

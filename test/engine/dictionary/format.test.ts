@@ -8,6 +8,12 @@ function sample(): Dictionary {
   const r = rng(3);
   const atoms = 4;
   const bins = 257;
+  const W = Float32Array.from({ length: atoms * bins }, () => r());
+  for (let k = 0; k < atoms; k++) {
+    const atom = W.subarray(k * bins, (k + 1) * bins);
+    const norm = Math.hypot(...atom);
+    atom.forEach((w, f) => (atom[f] = w / norm)); // atoms are stored at unit norm
+  }
   return {
     kind: 'speech',
     label: 'Zoë’s voice — test',
@@ -19,7 +25,7 @@ function sample(): Dictionary {
     sparsity: 0.1,
     atoms,
     bins,
-    W: Float32Array.from({ length: atoms * bins }, () => r()),
+    W,
     provenance: { files: [{ name: 'a.wav', seconds: 1.5 }], frames: 100, iterations: 200, objective: 123.456, seed: 7, createdBy: 'test' },
   };
 }
