@@ -1,3 +1,5 @@
+import { sanitizeLine } from '../../engine/util/terminal-text.js';
+
 /**
  * A progress bar on stderr for work that takes longer than a second: silent before that (short
  * jobs stay quiet), redrawn in place on a terminal, and a few plain lines when stderr is a file.
@@ -12,7 +14,7 @@ export class ProgressBar {
   private readonly enabled: boolean;
 
   constructor(label: string, enabled = true) {
-    this.label = label;
+    this.label = sanitizeLine(label);
     this.tty = Boolean(process.stderr.isTTY);
     this.enabled = enabled;
   }

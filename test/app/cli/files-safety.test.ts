@@ -248,3 +248,14 @@ describe('temporary files', () => {
     expect(removeStaleTemps(dir, { now: later, isAlive: (pid) => pid !== 77 })).toEqual(['.quell-tmp-77-89abcdef-x.wav']);
   });
 });
+
+describe('text shown on the terminal', () => {
+  it('never carries escape codes or bidi controls from a file name into stderr', async () => {
+    const dir = tempDir();
+    const name = join(dir, 'a\u001b[2J\u202ebad.wav');
+    const r = await run(['denoise', name, '-o', join(dir, 'o.wav')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
+    expect(r.stderr).toContain('a\\u001b[2J\\u202ebad.wav');
+  });
+});
