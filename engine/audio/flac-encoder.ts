@@ -24,7 +24,8 @@ const MAX_TOTAL_SAMPLES = 2 ** 36 - 1; // STREAMINFO's field
 export type FlacChunkWriterOptions = WavChunkWriterOptions;
 
 /**
- * Checks that FLAC can hold this format: 16 or 24 bits, 1 to 8 channels, 1 to 655350 Hz.
+ * Checks that FLAC can hold this format: 16 or 24 bits, 1 to 8 channels, 1 to 655350 Hz (a
+ * multiple of 10 above 65535 Hz, so that every frame header states the rate).
  * @returns The bits per sample.
  * @throws QuellError E_PARAM with a one-line reason (32-bit float has no FLAC form).
  */
@@ -33,7 +34,13 @@ export function checkFlacFormat(sampleRate: number, channels: number, bits: Outp
     throw new QuellError('E_PARAM', 'FLAC cannot hold 32-bit float samples: choose 16 or 24 bits (--bits 16 or --bits 24), or WAV output for float');
   }
   check(bits === 16 || bits === 24, `bits must be 16 or 24 for FLAC; got ${String(bits)}`);
-  check(Number.isInteger(sampleRate) && sampleRate > 0 && sampleRate <= MAX_SAMPLE_RATE, `sampleRate must be an integer from 1 to ${MAX_SAMPLE_RATE} Hz for FLAC; got ${sampleRate}`);
+  // Above 65535 Hz a frame header can only state the rate in tens of Hz; a frame that defers to
+  // STREAMINFO instead is legal but leaves the streamable subset, and codec-parser (web-audio-api's
+  // FLAC path, so Quell's own reader) loses sync on it.
+  check(
+    Number.isInteger(sampleRate) && sampleRate > 0 && sampleRate <= MAX_SAMPLE_RATE && (sampleRate <= 65535 || sampleRate % 10 === 0),
+    `sampleRate must be an integer from 1 to ${MAX_SAMPLE_RATE} Hz for FLAC (a multiple of 10 above 65535 Hz); got ${sampleRate}`,
+  );
   check(Number.isInteger(channels) && channels >= 1 && channels <= 8, `FLAC holds 1 to 8 channels; got ${channels} (write WAV for more)`);
   return bits;
 }

@@ -53,7 +53,7 @@ export function sampleRateCode(rate: number): number {
   if (rate % 1000 === 0 && rate <= 255000) return 12; // kHz in 8 bits
   if (rate <= 65535) return 13; // Hz in 16 bits
   if (rate % 10 === 0 && rate <= 655350) return 14; // tens of Hz in 16 bits
-  return 0;
+  return 0; // unreachable: checkFlacFormat refuses such rates (see there)
 }
 
 /** The frame number in FLAC's UTF-8-like code (1 to 6 bytes, up to 31 bits). */

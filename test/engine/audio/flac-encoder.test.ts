@@ -84,6 +84,15 @@ const GRID: [Signal, number, 16 | 24, number, number][] = [
   ['noise', 2, 24, 16000, 7000],
   ['noise', 3, 16, 16000, 5000],
   ['speechlike', 2, 16, 16000, 1],
+  // Rates coded in the frame header as Hz (11025), kHz (7000) and tens of Hz (100010); 8 channels.
+  ['speechlike', 1, 16, 11025, 9000],
+  ['speechlike', 2, 24, 7000, 9000],
+  ['noise', 2, 16, 100010, 9000],
+  ['speechlike', 8, 24, 192000, 9000],
+  // 130 frames: frame numbers of two bytes in FLAC's UTF-8-like code.
+  ['speechlike', 1, 16, 8000, 130 * 4096 + 5],
+  // 2049 frames: three-byte frame numbers (silence, dithered, to keep the test quick).
+  ['silence', 1, 16, 8000, 2049 * 4096 + 100],
 ];
 
 describe('encodeFlac', () => {
@@ -180,7 +189,8 @@ describe('FlacChunkWriter', () => {
   it('refuses what FLAC cannot hold, in one line', () => {
     expect(() => new FlacChunkWriter({ sampleRate: 48000, channels: 2, bits: '32f' })).toThrow(/^FLAC cannot hold 32-bit float samples: choose 16 or 24 bits/);
     expect(() => new FlacChunkWriter({ sampleRate: 48000, channels: 9, bits: 16 })).toThrow('FLAC holds 1 to 8 channels; got 9');
-    expect(() => new FlacChunkWriter({ sampleRate: 700000, channels: 1, bits: 16 })).toThrow(/sampleRate must be an integer from 1 to 655350 Hz for FLAC; got 700000/);
+    expect(() => new FlacChunkWriter({ sampleRate: 700000, channels: 1, bits: 16 })).toThrow('sampleRate must be an integer from 1 to 655350 Hz for FLAC (a multiple of 10 above 65535 Hz); got 700000');
+    expect(() => new FlacChunkWriter({ sampleRate: 96001, channels: 1, bits: 16 })).toThrow('got 96001');
     const writer = new FlacChunkWriter({ sampleRate: 48000, channels: 1, bits: 16 });
     expect(() => writer.encode([Float32Array.of(0, NaN)], 2)).toThrow('audio must be finite; got NaN in channel 0 at sample 1');
   });
