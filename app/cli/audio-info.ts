@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../../engine/audio/riff-layout.js';
 import { readWavLayout } from '../../engine/audio/wav-chunk-reader.js';
-import { readWavMetadata, type BextInfo } from '../../engine/audio/wav-metadata.js';
+import { readWavTags, type BextInfo } from '../../engine/audio/wav-tags.js';
 import { QuellError } from '../../engine/errors.js';
 import { readAudioFile } from '../../engine/node/decode.js';
 import { describeFsError } from '../../engine/node/fs-errors.js';
@@ -58,7 +58,7 @@ function summarizeWav(path: string): AudioSummary {
   try {
     return withFile(path, (source) => {
       const layout = readWavLayout(source);
-      const { info, bext } = readWavMetadata(source);
+      const { info, bext } = readWavTags(source);
       return {
         format: 'wav',
         description: `WAV (${layout.info.container})`,

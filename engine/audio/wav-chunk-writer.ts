@@ -2,6 +2,7 @@ import { check, QuellError } from '../errors.js';
 import { TpdfDither } from './dither.js';
 import { encodePcm } from './pcm-codec.js';
 import { checkOutputFormat, type OutputBits } from './wav.js';
+import { insertWavMetadata, type WavMetadata } from './wav-metadata.js';
 import { buildWavHeader } from './wavefile.js';
 
 export interface WavChunkWriterOptions {
@@ -22,6 +23,8 @@ export interface WavChunkWriterOptions {
   expectedFrames?: number;
   /** Largest RIFF size before RF64 is needed; tests lower it. Default 0xFFFFFFFF. */
   riffLimit?: number;
+  /** LIST/INFO and bext chunks to write before 'data' (as writeWav does). Default none. */
+  metadata?: WavMetadata;
 }
 
 const JUNK_BODY = 28; // the size of a ds64 chunk without a table
@@ -66,7 +69,7 @@ export class WavChunkWriter {
     const expected = options.expectedFrames;
     const bitDepth = bits === '32f' ? '32f' : bits === 16 ? '16' : '24';
     const expectedBytes = expected === undefined ? 0 : expected * channels * this.bytesPerSample;
-    const base = buildWavHeader({ channels, sampleRate, bitDepth, dataBytes: expectedBytes });
+    const base = insertWavMetadata(buildWavHeader({ channels, sampleRate, bitDepth, dataBytes: expectedBytes }), options.metadata);
     // Room for a ds64 chunk unless the known length fits RIFF with a margin.
     this.reserved = expected === undefined || base.length + expectedBytes + 1 > this.riffLimit;
     if (this.reserved) {

@@ -5,6 +5,7 @@ import { decodeImaAdpcm } from './ima-adpcm.js';
 import { decodePcm, encodePcm } from './pcm-codec.js';
 import { scanRiff, type RiffLayout } from './riff-layout.js';
 import { parseWavFormat, type WavFormat } from './wav-format.js';
+import { insertWavMetadata, type WavMetadata } from './wav-metadata.js';
 import { buildWavHeader } from './wavefile.js';
 
 /** How a WAV file stored its samples, as read from its header. */
@@ -85,6 +86,8 @@ export interface WriteWavOptions {
   dither?: boolean;
   /** Seed of the dither's random generator: the same audio and seed give the same bytes. Default 0. */
   seed?: number;
+  /** LIST/INFO and bext chunks, written before 'data' (see readWavMetadata). Default none. */
+  metadata?: WavMetadata;
 }
 
 const MAX_RIFF_BYTES = 0xffffffff;
@@ -120,7 +123,7 @@ export function checkOutputFormat(sampleRate: number, channels: number, bits: Ou
  * passages. Float output keeps values beyond ±1.
  *
  * @param audio Planar channels, all the same length, at `audio.sampleRate` Hz.
- * @param options `bits`; `dither` (default true for 16 bits); `seed` (default 0).
+ * @param options `bits`; `dither` (default true for 16 bits); `seed` (default 0); `metadata`.
  * @returns The file's bytes.
  * @throws QuellError E_PARAM: unknown bits, no channels, channels of different lengths, a sample
  *   rate that is not a positive integer, a non-finite sample, audio beyond the 4 GiB RIFF limit.
@@ -139,7 +142,8 @@ export function writeWav(audio: AudioData, options: WriteWavOptions): Uint8Array
   check(Number.isInteger(seed), `seed must be an integer; got ${seed}`);
 
   const bitDepth = bits === '32f' ? '32f' : bits === 16 ? '16' : '24';
-  const header = buildWavHeader({ channels: channels.length, sampleRate, bitDepth, dataBytes });
+  const header = insertWavMetadata(buildWavHeader({ channels: channels.length, sampleRate, bitDepth, dataBytes }), options.metadata);
+  check(header.length + dataBytes <= MAX_RIFF_BYTES, `audio and metadata are too long for a WAV file (4 GiB limit): ${header.length + dataBytes} bytes`);
   // One allocation for the whole file (the pad byte of an odd-sized data chunk stays zero).
   const file = new Uint8Array(header.length + dataBytes + (dataBytes % 2));
   file.set(header);
