@@ -1,6 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { OutputBits } from '../../engine/audio/wav.js';
 import { QuellError } from '../../engine/errors.js';
+import { outputFormatFor, type OutputFormat } from '../../engine/node/audio-file-writer.js';
 import { describeFsError } from '../../engine/node/fs-errors.js';
 import { watchOutputFolders } from './cleanup.js';
 import { errorMessage, type CommandContext } from './context.js';
@@ -21,8 +23,10 @@ export interface BatchOptions {
   outDir?: string;
   saveNoise: boolean;
   force: boolean;
-  /** Extension of the output names Quell makes up ('wav', 'flac'). */
-  extension?: string;
+  /** --format: wav or flac. Default: -o's extension, else WAV. */
+  format?: string;
+  /** The output sample format (--bits), checked against the file format before the work. */
+  bits?: OutputBits;
   /** Files read besides the inputs (noise clips, dictionaries): never written. */
   alsoRead?: string[];
   /** Bytes one input's output will take, where known (the free-space check). */
@@ -38,6 +42,8 @@ export interface BatchOptions {
 /** A batch whose outputs are decided and checked: nothing of it has been done yet. */
 export interface PreparedBatch {
   targets: BatchTarget[];
+  /** The outputs' file format. */
+  format: OutputFormat;
   /** How each target's input is shown ("stdin" for -). */
   names: string[];
   /** The outputs as shown ("stdout" for -o -). */
@@ -65,6 +71,9 @@ export async function prepareBatch(ctx: CommandContext, o: BatchOptions): Promis
     const toStdout = o.output === STD_STREAM;
     if (toStdout && o.json) throw new QuellError('E_PARAM', '-o - writes the audio to standard output: --json cannot go there too');
     if (toStdout && o.saveNoise) throw new QuellError('E_PARAM', '-o - writes one stream: --save-noise needs a file name (-o OUT)');
+    // The file format follows -o's extension (or --format); names Quell makes up are WAV unless --format says.
+    const format = o.output && !toStdout ? outputFormatFor(o.output, o.format) : o.format !== undefined ? outputFormatFor('', o.format) : 'wav';
+    if (format === 'flac' && o.bits === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: --bits 32f needs WAV (--bits 16 or 24 for FLAC)');
     let stdinPath: string | undefined;
     if (stdinCount) {
       const read = await stdinToFile();
@@ -73,11 +82,11 @@ export async function prepareBatch(ctx: CommandContext, o: BatchOptions): Promis
     }
     const inputs = expandInputs(o.positionals.map((p) => (p === STD_STREAM ? stdinPath! : p)));
     if (o.output && inputs.length > 1) throw new QuellError('E_PARAM', `-o names one output but there are ${inputs.length} inputs; use --out-dir`);
-    const staging = toStdout ? stdoutStaging(o.extension ?? 'wav') : undefined;
+    const staging = toStdout ? stdoutStaging(format) : undefined;
     if (staging) disposers.push(staging.dispose);
     const sizes = new Map<string, number | undefined>();
     if (o.outputBytes) for (const input of inputs) sizes.set(input, await o.outputBytes(input));
-    const { targets, skipped } = await planTargets({ ...o, inputs, output: staging?.path ?? o.output, outputBytes: (input) => sizes.get(input) });
+    const { targets, skipped } = await planTargets({ ...o, inputs, output: staging?.path ?? o.output, extension: format, outputBytes: (input) => sizes.get(input) });
     for (const s of skipped) if (!o.quiet) ctx.stderr(`quell: skipping ${s.input}: it is the output of ${s.outputOf} in this batch`);
     if (o.outDir) {
       try {
@@ -91,6 +100,7 @@ export async function prepareBatch(ctx: CommandContext, o: BatchOptions): Promis
     const show = (path: string): string => (path === stdinPath ? 'stdin' : path);
     return {
       targets,
+      format,
       names: targets.map((t) => show(t.input)),
       outNames: targets.map((t) => (toStdout ? 'stdout' : t.out)),
       deliver: staging?.deliver,

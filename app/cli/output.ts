@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { AudioData } from '../../engine/audio/audio-data.js';
-import { writeWav, type OutputBits } from '../../engine/audio/wav.js';
+import type { OutputBits } from '../../engine/audio/wav.js';
+import type { WavMetadata } from '../../engine/audio/wav-metadata.js';
+import { encodeAudio, outputFormatFor, type OutputFormat } from '../../engine/node/audio-file-writer.js';
 import { QuellError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/node/atomic-write.js';
 
@@ -33,10 +35,13 @@ export function fitToFullScale(audio: AudioData, bits: OutputBits): { audio: Aud
   };
 }
 
-/** Writes `audio` as WAV atomically; returns the gain change applied to avoid clipping (dB, <= 0). */
-export async function writeAudioFile(path: string, audio: AudioData, bits: OutputBits, force: boolean): Promise<number> {
+/**
+ * Writes `audio` atomically as WAV or FLAC (by `format`, else the path's extension), with `metadata`
+ * (the input's tags); returns the gain change applied to avoid clipping (dB, <= 0).
+ */
+export async function writeAudioFile(path: string, audio: AudioData, bits: OutputBits, force: boolean, format?: OutputFormat, metadata?: WavMetadata): Promise<number> {
   const fitted = fitToFullScale(audio, bits);
-  await writeFileAtomic(path, writeWav(fitted.audio, { bits }), { force });
+  await writeFileAtomic(path, encodeAudio(fitted.audio, format ?? outputFormatFor(path), { bits, metadata }), { force });
   return fitted.gainDb;
 }
 

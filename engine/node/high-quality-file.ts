@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import { writeWav, type OutputBits } from '../audio/wav.js';
+import type { OutputBits } from '../audio/wav.js';
 import type { Dictionary } from '../dictionary/dictionary.js';
 import { encodeDictionary } from '../dictionary/format.js';
 import { QuellError, type QuellErrorCode } from '../errors.js';
 import type { HighQualityOptions } from '../separate/high-quality.js';
 import type { SeparationStats } from '../separate/separate.js';
 import { checkCanCreate, writeFileAtomic } from './atomic-write.js';
+import type { WavMetadata } from '../audio/wav-metadata.js';
+import { encodeAudio, outputFormatFor, type OutputFormat } from './audio-file-writer.js';
+import { readAudioMetadata } from './read-metadata.js';
 import type { AudioFileInfo } from './decode.js';
-import { defaultBits, fullScaleCeiling } from './output-format.js';
+import { fullScaleCeiling, outputBitsFor } from './output-format.js';
 import { builtWorkerUrl } from './worker-url.js';
 
 /**
@@ -29,6 +32,8 @@ export interface HighQualityRequest {
   outputs: [string | undefined, string | undefined];
   bits?: OutputBits;
   force: boolean;
+  format: OutputFormat;
+  metadata?: WavMetadata;
   maxDecodedBytes?: number;
   /** Threads for this file: 2 runs a pass's two analyses at once. */
   threads: number;
@@ -49,6 +54,10 @@ export interface HighQualityFileOptions {
   outputs: [string | undefined, string | undefined];
   bits?: OutputBits;
   force: boolean;
+  /** Output file format. Default: from the speech output's extension (.flac FLAC, else WAV). */
+  format?: OutputFormat;
+  /** Tags written to the outputs. Default: the input's own; null: none. */
+  metadata?: WavMetadata | null;
   signal?: { aborted: boolean };
   onProgress?: (fraction: number) => void;
   maxDecodedBytes?: number;
@@ -87,6 +96,8 @@ export interface HighQualityFileResult {
  */
 export async function denoiseFileHighQuality(input: string, options: HighQualityFileOptions): Promise<HighQualityFileResult> {
   for (const path of options.outputs) if (path) await checkCanCreate(path, options);
+  const format = options.format ?? outputFormatFor(options.outputs[0] ?? options.outputs[1] ?? '');
+  const metadata = options.metadata === undefined ? await readAudioMetadata(input) : (options.metadata ?? undefined);
   const request: HighQualityRequest = {
     input,
     analyses: options.analyses.map((a) => ({ speech: encodeDictionary(a.speech), noise: (a.noise ?? []).map(encodeDictionary) })),
@@ -96,10 +107,12 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
     outputs: options.outputs,
     bits: options.bits,
     force: options.force,
+    format,
+    metadata,
     threads: options.threads ?? 1,
   };
   const { opened, done } = await runWorker(options.workerUrl ?? builtWorkerUrl('high-quality-worker.js', 'the denoising thread'), request, options);
-  const bits = options.bits ?? defaultBits(opened.info.bitDepth);
+  const bits = outputBitsFor(format, opened.info.bitDepth, options.bits);
   const { sampleRate, channels, frames, info } = opened;
   const summary = { sampleRate, channels, frames, info, bits, passes: done.passes, skipped: done.skipped, materialSeconds: done.materialSeconds, stats: done.stats };
   if (done.written) return { ...summary, gainDb: done.gainDb ?? [0, 0] };
@@ -116,7 +129,7 @@ export async function denoiseFileHighQuality(input: string, options: HighQuality
       for (const ch of channels) for (let i = 0; i < ch.length; i++) ch[i] *= gain;
       gainDb[j] = 20 * Math.log10(gain);
     }
-    await writeFileAtomic(path, writeWav({ sampleRate: opened.sampleRate, channels }, { bits }), options);
+    await writeFileAtomic(path, encodeAudio({ sampleRate: opened.sampleRate, channels }, format, { bits, metadata }), options);
   }
   return { ...summary, gainDb };
 }

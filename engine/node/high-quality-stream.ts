@@ -7,7 +7,8 @@ import type { DenoiseOptions, SeparationStats } from '../separate/separate.js';
 import { Separator } from '../separate/separator.js';
 import { fullScaleCeiling } from './output-format.js';
 import type { InputAudio } from './separate-file.js';
-import { WavFileWriter } from './wav-file-writer.js';
+import type { WavMetadata } from '../audio/wav-metadata.js';
+import { createAudioFileWriter, type AudioFileWriter, type OutputFormat } from './audio-file-writer.js';
 
 // `--quality high` over a file in memory that does not grow with the recording: the same
 // algorithm as denoiseHighQuality (engine/separate/high-quality.ts), written as passes over the
@@ -32,6 +33,10 @@ export interface StreamHighQualityOptions {
   outputs: [string | undefined, string | undefined];
   bits: OutputBits;
   force: boolean;
+  /** Output file format. Default WAV. */
+  format?: OutputFormat;
+  /** Tags written to the outputs. */
+  metadata?: WavMetadata;
   signal?: { aborted: boolean };
   onProgress?: (fraction: number) => void;
   /** A solver for analysis `index`'s plan (a thread of its own, or this one). */
@@ -112,7 +117,7 @@ export async function denoiseStreamHighQuality(audio: InputAudio, options: Strea
   return { passes, skipped, materialSeconds, stats, gainDb: gains.map((g) => (g === 1 ? 0 : 20 * Math.log10(g))) as [number, number] };
 }
 
-async function abortAll(writers: (WavFileWriter | null)[]): Promise<void> {
+async function abortAll(writers: (AudioFileWriter | null)[]): Promise<void> {
   await Promise.all(writers.map((w) => w?.abort()));
 }
 
@@ -129,7 +134,7 @@ async function runPass(
   options: StreamHighQualityOptions,
   part: number,
   parts: number,
-): Promise<{ writers: (WavFileWriter | null)[]; stats: SeparationStats; gate: NoiseGate | null }> {
+): Promise<{ writers: (AudioFileWriter | null)[]; stats: SeparationStats; gate: NoiseGate | null }> {
   const { sampleRate, channels, frames } = audio;
   const count = runs.length;
   const failed: { error: unknown } = { error: null };
@@ -139,11 +144,11 @@ async function runPass(
       return failed.error !== null || Boolean(userSignal?.aborted);
     },
   };
-  const writers: (WavFileWriter | null)[] = [null, null];
+  const writers: (AudioFileWriter | null)[] = [null, null];
   const solvers: AnalysisSolver[] = [];
   try {
     for (const [j, path] of options.outputs.entries()) {
-      if (path) writers[j] = await WavFileWriter.create(path, { sampleRate, channels, bits: options.bits, gain: gains[j], expectedFrames: frames, force: options.force });
+      if (path) writers[j] = await createAudioFileWriter(path, options.format ?? 'wav', { sampleRate, channels, bits: options.bits, gain: gains[j], expectedFrames: frames, force: options.force, metadata: options.metadata });
     }
     const plans = runs.map((r) => planSeparation(denoiseSources(r)));
     for (const [k, plan] of plans.entries()) solvers.push(options.solverFor(plan, k, signal));
@@ -196,7 +201,7 @@ class Mixer {
     private readonly count: number,
     private readonly channels: number,
     private readonly gate: NoiseGate | null,
-    private readonly writers: (WavFileWriter | null)[],
+    private readonly writers: (AudioFileWriter | null)[],
     private readonly maxLead: number,
   ) {
     this.speech = Array.from({ length: count }, () => new Fifo(channels));

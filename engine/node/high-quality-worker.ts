@@ -15,7 +15,7 @@ import { defaultKernels } from '../nmf/default-kernels.js';
 import { inThreadSolver } from '../separate/separate-async.js';
 import type { HighQualityReply, HighQualityRequest } from './high-quality-file.js';
 import { denoiseStreamHighQuality, type AnalysisSolver } from './high-quality-stream.js';
-import { defaultBits } from './output-format.js';
+import { outputBitsFor } from './output-format.js';
 import { openInput, type InputAudio } from './separate-file.js';
 import { BlockWorkerPool } from './worker-pool.js';
 
@@ -82,7 +82,7 @@ async function denoiseFile(request: HighQualityRequest, signal: { aborted: boole
     };
     const analyses = request.analyses.map((a) => ({ speech: decodeDictionary(a.speech), noise: a.noise.map((n) => decodeDictionary(n)) }));
     if (streamed) {
-      const bits = request.bits ?? defaultBits(info.bitDepth);
+      const bits = outputBitsFor(request.format, info.bitDepth, request.bits);
       const helper = request.threads >= 2 && analyses.length >= 2 ? new Worker(new URL(import.meta.url), { workerData: { role: 'analysis' }, execArgv: [] }) : null;
       try {
         const result = await denoiseStreamHighQuality(file, {
@@ -91,6 +91,8 @@ async function denoiseFile(request: HighQualityRequest, signal: { aborted: boole
           outputs: request.outputs,
           bits,
           force: request.force,
+          format: request.format,
+          metadata: request.metadata,
           signal,
           onProgress,
           solverFor: (plan, _k, passSignal) => analysisSolver(plan, request.threads, passSignal),

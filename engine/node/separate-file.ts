@@ -8,10 +8,12 @@ import { Separator } from '../separate/separator.js';
 import { checkCanCreate } from './atomic-write.js';
 import { readAudioFile, type AudioFileInfo } from './decode.js';
 import { describeFsError } from './fs-errors.js';
-import { defaultBits, fullScaleCeiling } from './output-format.js';
+import { fullScaleCeiling, outputBitsFor } from './output-format.js';
 import { sniffAudioFormat } from './sniff-format.js';
 import { WavFileReader } from './wav-file-reader.js';
-import { WavFileWriter } from './wav-file-writer.js';
+import type { WavMetadata } from '../audio/wav-metadata.js';
+import { createAudioFileWriter, outputFormatFor, type AudioFileWriter, type OutputFormat } from './audio-file-writer.js';
+import { readAudioMetadata } from './read-metadata.js';
 
 /** Where and how a file's blocks are solved: a plan and a solveJob built from it (a worker pool). */
 export interface FileSolver {
@@ -28,6 +30,10 @@ export interface SeparateFileOptions {
   bits?: OutputBits;
   /** Replace existing outputs. */
   force: boolean;
+  /** Output file format. Default: from each output's extension (.flac FLAC, else WAV). */
+  format?: OutputFormat;
+  /** Tags written to every output. Default: the input's own (WAV LIST INFO and bext, FLAC Vorbis comments); null: none. */
+  metadata?: WavMetadata | null;
   signal?: { aborted: boolean };
   /** Fraction of the input processed, in [0, 1] (a second pass, when needed, counts again from 0). */
   onProgress?: (fraction: number) => void;
@@ -81,17 +87,19 @@ export async function separateFile(input: string, solver: FileSolver, options: S
     if (!(Number.isInteger(sampleRate) && sampleRate >= 1000 && sampleRate <= 384000)) {
       throw new QuellError('E_FORMAT', `cannot denoise ${input}: its sample rate is ${sampleRate} Hz; Quell works with 1000 to 384000 Hz`);
     }
-    const bits = options.bits ?? defaultBits(info.bitDepth);
+    const format = options.format ?? outputFormatFor(outputs.find((p) => p) ?? '');
+    const bits = outputBitsFor(format, info.bitDepth, options.bits);
     const ceiling = fullScaleCeiling(bits);
     const gains = outputs.map(() => 1);
-    const first = await runPass(audio, solver, outputs, gains, bits, options);
+    const metadata = options.metadata === undefined ? await readAudioMetadata(input) : (options.metadata ?? undefined);
+    const first = await runPass(audio, solver, outputs, gains, bits, { ...options, format, metadata });
     const again = first.writers.map((w) => (w && w.peak > ceiling ? w.peak : 0));
     await Promise.all(first.writers.map((w, j) => (again[j] ? w!.abort() : w?.finish())));
     let passes = 1;
     if (again.some((peak) => peak > 0)) {
       passes = 2;
       for (let j = 0; j < sources; j++) if (again[j]) gains[j] = ceiling / again[j];
-      const second = await runPass(audio, solver, outputs.map((path, j) => (again[j] ? path : undefined)), gains, bits, options);
+      const second = await runPass(audio, solver, outputs.map((path, j) => (again[j] ? path : undefined)), gains, bits, { ...options, format, metadata });
       await Promise.all(second.writers.map((w) => w?.finish()));
     }
     return { sampleRate, channels, frames, info, bits, stats: first.stats, gainDb: gains.map((g) => (g === 1 ? 0 : 20 * Math.log10(g))), passes };
@@ -108,13 +116,13 @@ async function runPass(
   gains: number[],
   bits: OutputBits,
   options: SeparateFileOptions,
-): Promise<{ writers: (WavFileWriter | null)[]; stats: SeparationStats }> {
+): Promise<{ writers: (AudioFileWriter | null)[]; stats: SeparationStats }> {
   const { sampleRate, channels, frames } = audio;
   const { model, blockFrames, contextFrames } = solver.plan;
-  const writers: (WavFileWriter | null)[] = outputs.map(() => null);
+  const writers: (AudioFileWriter | null)[] = outputs.map(() => null);
   try {
     for (const [j, path] of outputs.entries()) {
-      if (path) writers[j] = await WavFileWriter.create(path, { sampleRate, channels, bits, gain: gains[j], expectedFrames: frames, force: options.force });
+      if (path) writers[j] = await createAudioFileWriter(path, options.format ?? outputFormatFor(path), { sampleRate, channels, bits, gain: gains[j], expectedFrames: frames, force: options.force, metadata: options.metadata ?? undefined });
     }
     let emitted = 0;
     const separator = new Separator({ model, inputRate: sampleRate, channels, blockFrames, contextFrames, maxInFlight: solver.maxInFlight }, (out, count) => {

@@ -5,6 +5,7 @@ import { dictionaryAtStft } from '../../../engine/dictionary/at-stft.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../../engine/errors.js';
+import type { OutputFormat } from '../../../engine/node/audio-file-writer.js';
 import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
 import { denoiseBatch, type BatchOptions, type PreparedBatch } from '../batch.js';
 import type { CommandContext } from '../context.js';
@@ -34,6 +35,7 @@ export interface HighDenoiseJob {
   iterations?: number;
   sparsity?: number;
   bits?: OutputBits;
+  format: OutputFormat;
   jobs: number;
   force: boolean;
   quiet: boolean;
@@ -84,7 +86,7 @@ export async function denoiseHighCommand(job: HighDenoiseJob, batch: BatchOption
   const files = Math.max(1, prepared.targets.length);
   const threads = Math.min(2, Math.max(1, Math.floor(job.jobs / Math.min(job.jobs, files))));
   return denoiseBatch<undefined>(ctx, batch, prepared, (run) => withCancellation((signal) => run(signal, undefined)), async ({ input, out, noiseOut }, _, signal, onProgress) => {
-    const result = await denoiseFileHighQuality(input, { analyses, denoise, outputs: [out, noiseOut], bits: job.bits, force: job.force, signal, onProgress, threads });
+    const result = await denoiseFileHighQuality(input, { analyses, denoise, outputs: [out, noiseOut], bits: job.bits, format: job.format, force: job.force, signal, onProgress, threads });
     return {
       seconds: result.frames / result.sampleRate,
       gainDb: result.gainDb[0],

@@ -1,9 +1,12 @@
 import type { OutputBits } from '../../../engine/audio/wav.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+import type { OutputFormat } from '../../../engine/node/audio-file-writer.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
+import { readAudioMetadata } from '../../../engine/node/read-metadata.js';
 import { denoiseBatch, type BatchOptions, type PreparedBatch } from '../batch.js';
 import type { CommandContext } from '../context.js';
-import { defaultBits, writeAudioFile } from '../output.js';
+import { outputBitsFor } from '../../../engine/node/output-format.js';
+import { writeAudioFile } from '../output.js';
 import { withCancellation } from '../parallel.js';
 import { DEFAULT_DEVICE_RATE, DEFAULT_STREAM_BLOCK, denoiseFileStreaming } from '../stream-file.js';
 
@@ -19,6 +22,7 @@ export interface StreamDenoiseJob {
   iterations?: number;
   sparsity?: number;
   bits?: OutputBits;
+  format: OutputFormat;
   force: boolean;
   json: boolean;
   quiet: boolean;
@@ -52,9 +56,10 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, batch: BatchOp
       deviceRate,
       onProgress,
     });
-    const bits = job.bits ?? defaultBits(audio.info.bitDepth);
-    const gainDb = await writeAudioFile(out, result.speech, bits, job.force);
-    if (noiseOut) await writeAudioFile(noiseOut, result.noise, bits, job.force);
+    const bits = outputBitsFor(job.format, audio.info.bitDepth, job.bits);
+    const metadata = await readAudioMetadata(input);
+    const gainDb = await writeAudioFile(out, result.speech, bits, job.force, job.format, metadata);
+    if (noiseOut) await writeAudioFile(noiseOut, result.noise, bits, job.force, job.format, metadata);
     const seconds = (audio.channels[0]?.length ?? 0) / audio.sampleRate;
     return {
       seconds,

@@ -56,7 +56,9 @@ Options:
                          bundled speech and speech-1024
   --iterations N         solver iterations per block (default 40: 30 on frame quads, then 10 on pairs)
   --sparsity X           L1 weight on the activations (default 0.5)
-  --bits 16|24|32f       output sample format (default: the input's)
+  --bits 16|24|32f       output sample format (default: the input's; FLAC: 16 or 24)
+  --format wav|flac      output file format (default: -o's extension, else WAV; other audio
+                         extensions such as .mp3 are refused)
   --save-noise           also write the removed noise as NAME.noise.wav
   --jobs N               solver threads; a batch also runs up to N files at once (default: the
                          number of cores). The output does not depend on N.
@@ -85,6 +87,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     quality: { type: 'string' },
     sparsity: { type: 'string' },
     bits: { type: 'string' },
+    format: { type: 'string' },
     'save-noise': { type: 'boolean' },
     jobs: { type: 'string' },
     force: { type: 'boolean' },
@@ -139,7 +142,8 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
 
   // Every output is decided and checked before any work, noise profiles included (planTargets).
   const alsoRead = [speechArg, hiresArg, ...noiseArgs].filter((p): p is string => p !== undefined && isFile(p));
-  const batch: BatchOptions = { positionals, output, outDir, saveNoise, force, jobs, json, quiet, alsoRead, outputBytes: (input) => estimateOutputBytes(input, bits) };
+  const format = stringOption(values, 'format');
+  const batch: BatchOptions = { positionals, output, outDir, saveNoise, force, format, bits, jobs, json, quiet, alsoRead, outputBytes: (input) => estimateOutputBytes(input, bits) };
   if (quality === 'high') batch.barNote = ' (high quality)';
   const speech = speechArg ? await resolveDictionary(speechArg, 'speech') : await defaultDictionary('speech');
   const hires = hiresArg ? await resolveDictionary(hiresArg, 'speech') : undefined;
@@ -148,7 +152,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     if (noiseRange && prepared.targets.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${prepared.targets.length}`);
     const firstInput = prepared.targets[0]?.input;
     if (quality === 'high') {
-      const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, jobs, force, quiet };
+      const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, format: prepared.format, jobs, force, quiet };
       return await denoiseHighCommand(job, batch, prepared, ctx);
     }
     const noise: Dictionary[] = [];
@@ -167,14 +171,14 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     }
     if (values.stream) {
       // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
-      return await denoiseStreamCommand({ speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, force, json, quiet, block, deviceRate }, batch, prepared, ctx);
+      return await denoiseStreamCommand({ speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, format: prepared.format, force, json, quiet, block, deviceRate }, batch, prepared, ctx);
     }
 
     // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
     // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
     const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
     return await denoiseBatch<FileSolver>(ctx, batch, prepared, (run) => withSolverPool(plan, jobs, (solver, signal) => run(signal, solver)), async ({ input, out, noiseOut }, solver, signal, onProgress) => {
-      const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, force, signal, onProgress });
+      const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, format: prepared.format, force, signal, onProgress });
       return {
         seconds: result.frames / result.sampleRate,
         gainDb: result.gainDb[0],

@@ -11,7 +11,10 @@ import type { SourceSpec } from '../../../engine/separate/model.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
-import { defaultBits, parseBits, writeAudioFile } from '../output.js';
+import { parseBits, writeAudioFile } from '../output.js';
+import { outputFormatFor } from '../../../engine/node/audio-file-writer.js';
+import { outputBitsFor } from '../../../engine/node/output-format.js';
+import { readAudioMetadata } from '../../../engine/node/read-metadata.js';
 import { ProgressBar } from '../progress.js';
 
 export const SEPARATE_HELP = `Usage: quell separate IN --out-dir DIR [--source NAME=DICT ...] [options]
@@ -26,7 +29,8 @@ Options:
   --learn NAME=N         N atoms of source NAME learned on the input itself
   --iterations N         solver iterations per block (default 40: 30 on frame quads, then 10 on pairs)
   --sparsity X           L1 weight on the activations (default 0.5)
-  --bits 16|24|32f       output sample format (default: the input's)
+  --bits 16|24|32f       output sample format (default: the input's; FLAC: 16 or 24)
+  --format wav|flac      output file format (default wav)
   --force                overwrite existing outputs
   --json                 print a machine-readable summary on stdout
   -q, --quiet            no progress bar
@@ -46,6 +50,7 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
     iterations: { type: 'string' },
     sparsity: { type: 'string' },
     bits: { type: 'string' },
+    format: { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -88,9 +93,12 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   if (specs.size < 2) throw new QuellError('E_PARAM', `separate: needs at least two sources; got ${[...specs.keys()].join(', ')}`);
 
   const base = basename(input, extname(input));
-  const outs = [...specs.keys()].map((name) => join(outDir, `${base}.${name}.wav`));
+  const formatArg = stringOption(values, 'format');
+  const format = formatArg === undefined ? 'wav' : outputFormatFor('', formatArg);
+  const outs = [...specs.keys()].map((name) => join(outDir, `${base}.${name}.${format}`));
   const force = Boolean(values.force);
   const bitsArg = parseBits(stringOption(values, 'bits'));
+  if (format === 'flac' && bitsArg === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: --bits 32f needs WAV (--bits 16 or 24 for FLAC)');
   await checkOutputs([{ input, paths: outs }], { force, outDir, alsoRead: dictionaryFiles, outputBytes: (path) => estimates.get(path) });
   mkdirOrFail(outDir);
   const removed = watchOutputFolders([outDir]);
@@ -104,10 +112,11 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
     onProgress: (f) => bar.update(f),
   });
   bar.done();
-  const bits = bitsArg ?? defaultBits(audio.info.bitDepth);
+  const bits = outputBitsFor(format, audio.info.bitDepth, bitsArg);
+  const metadata = await readAudioMetadata(input);
   const written: { source: string; output: string; gainDb: number }[] = [];
   for (const [j, source] of result.sources.entries()) {
-    const gainDb = await writeAudioFile(outs[j], source.audio, bits, force);
+    const gainDb = await writeAudioFile(outs[j], source.audio, bits, force, format, metadata);
     written.push({ source: source.name, output: outs[j], gainDb });
     if (!quiet) ctx.stderr(`${source.name} -> ${outs[j]}`);
   }
