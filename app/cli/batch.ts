@@ -164,9 +164,10 @@ export async function denoiseBatch<S>(
           const gain = done.gainDb < 0 ? `, turned down ${(-done.gainDb).toFixed(1)} dB to avoid clipping` : '';
           ctx.stderr(`${names[i]} -> ${out} (${done.seconds.toFixed(1)} s in ${elapsed.toFixed(1)} s${gain}${done.note ?? ''})`);
         }
-      } catch (e) {
+      } catch (caught) {
         progress(i, 1);
-        if (isCancelled(e)) throw e;
+        if (isCancelled(caught)) throw caught;
+        const e = namingInput(caught, target.input, names[i]);
         reports[i].error = errorMessage(e);
         if (targets.length === 1 && !o.json) throw e;
         bar.done();
@@ -181,6 +182,12 @@ export async function denoiseBatch<S>(
   const failed = reports.filter((r) => r.error).length;
   if (failed > 0 && targets.length > 1 && !o.json) ctx.stderr(`quell: ${failed} of ${targets.length} files failed`);
   return failed > 0 ? 1 : 0;
+}
+
+/** A file's E_FORMAT that does not say which file (found deep in the solver: NaN samples) gets its name. */
+function namingInput(e: unknown, input: string, name: string): unknown {
+  if (!(e instanceof QuellError) || e.code !== 'E_FORMAT' || e.message.includes(input) || e.message.includes(name)) return e;
+  return new QuellError(e.code, `cannot denoise ${name}: ${e.message}`);
 }
 
 /** An input that vanished or became a folder since the batch was planned fails on its own. */

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { AudioData } from '../../engine/audio/audio-data.js';
 import { downmix } from '../../engine/audio/downmix.js';
+import { checkFiniteSamples } from '../../engine/audio/finite-samples.js';
 import { resample } from '../../engine/dsp/resample.js';
 import { QuellError } from '../../engine/errors.js';
 import { readAudioFile } from '../../engine/node/decode.js';
@@ -34,9 +35,13 @@ export function expandInputs(items: string[]): string[] {
   return out;
 }
 
-/** A file as mono at `sampleRate`, for training and noise clips. */
+/**
+ * A file as mono at `sampleRate`, for training and noise clips.
+ * @throws QuellError as readAudioFile; E_FORMAT if the file holds NaN or infinite samples.
+ */
 export async function readMono(path: string, sampleRate: number): Promise<{ name: string; samples: Float32Array; audio: AudioData }> {
   const audio = await readAudioFile(path);
+  checkFiniteSamples(path, audio.channels, audio.sampleRate); // before resampling spreads a NaN
   const mono = downmix(audio);
   const samples = audio.sampleRate === sampleRate ? mono : resample(mono, audio.sampleRate, sampleRate);
   return { name: basename(path), samples, audio };
@@ -103,6 +108,7 @@ export async function readMonoStretch(path: string, start: number, end: number, 
     total = whole.length;
     mono = whole.slice(Math.round(start * rate), Math.round(end * rate));
   }
+  checkFiniteSamples(path, [mono], rate, Math.round(start * rate) / rate);
   const seconds = total / rate;
   if (end > seconds + 1e-9) {
     throw new QuellError('E_PARAM', `--noise-from ${start}-${end} s reaches past the end of ${basename(path)} (${seconds.toFixed(2)} s)`);

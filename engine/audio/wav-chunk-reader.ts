@@ -55,6 +55,14 @@ export function readWavLayout(source: ByteSource): WavLayout {
 }
 
 /**
+ * Most samples (all channels) in one chunk: 2^21, 8 MiB of floats and at most 16 MiB of 64-bit
+ * input. 32 channels (MAX_CHANNELS) of the default 65536 frames fit exactly; a caller asking for
+ * longer chunks of many channels gets fewer frames per chunk, so a chunk's memory does not depend
+ * on the channel count.
+ */
+export const MAX_CHUNK_SAMPLES = 2 ** 21;
+
+/**
  * Decodes a WAV file's samples a chunk at a time, in bounded memory: next() names the byte range to
  * read (whole frames, or whole blocks for IMA ADPCM), decode() turns those bytes into planar floats,
  * exactly as readWav does for the whole file. PCM, float and G.711 chunks are decoded into buffers
@@ -74,12 +82,14 @@ export class WavChunkReader {
 
   /**
    * @param layout From readWavLayout.
-   * @param chunkFrames Samples per channel per chunk (at least one ADPCM block is read). Default 65536.
+   * @param chunkFrames Samples per channel per chunk (at least one ADPCM block is read), lowered
+   *   when needed so that a chunk holds at most MAX_CHUNK_SAMPLES. Default 65536.
    */
   constructor(layout: WavLayout, chunkFrames = 65536) {
     if (!Number.isInteger(chunkFrames) || chunkFrames < 1) throw new QuellError('E_PARAM', `chunkFrames must be a positive integer; got ${chunkFrames}`);
     this.layout = layout;
     const { format, channels } = layout;
+    chunkFrames = Math.max(1, Math.min(chunkFrames, Math.floor(MAX_CHUNK_SAMPLES / channels)));
     if (format.encoding === 'ima-adpcm') {
       this.unitBytes = format.blockAlign;
       this.unitsPerChunk = Math.max(1, Math.floor(chunkFrames / format.samplesPerBlock));

@@ -1,3 +1,4 @@
+import { checkChannelCount } from './channel-limit.js';
 import { formatError, type RiffLayout } from './riff-layout.js';
 import { parseFmtWithWavefile, type WavefileFmt } from './wavefile.js';
 
@@ -40,7 +41,7 @@ const KNOWN_TAGS: Record<number, string> = {
  * Reads and validates the 'fmt ' chunk. wavefile parses the fields, from a canonical copy of the
  * header holding only this chunk (see scanRiff for why it never sees the whole file).
  *
- * @throws QuellError E_FORMAT: a short chunk, zero channels, sample rate 0, an unsupported format
+ * @throws QuellError E_FORMAT: a short chunk, zero channels or more than MAX_CHANNELS, sample rate 0, an unsupported format
  *   tag or bit depth, an inconsistent ADPCM block size.
  */
 export function parseWavFormat(bytes: Uint8Array, layout: RiffLayout): WavFormat {
@@ -54,6 +55,7 @@ export function parseWavFormat(bytes: Uint8Array, layout: RiffLayout): WavFormat
   const sampleRate = fmt.sampleRate;
   const bits = fmt.bitsPerSample;
   if (channels === 0) throw formatError('invalid WAV file: the "fmt " chunk declares zero channels');
+  checkChannelCount(channels, 'unsupported WAV file: the "fmt " chunk declares');
   if (sampleRate === 0) throw formatError('invalid WAV file: the "fmt " chunk declares a sample rate of 0 Hz');
 
   let tag = formatTag;

@@ -23,13 +23,13 @@ export interface WavInfo {
 /**
  * Decodes a WAV file held in memory. Reads RIFF, RIFX and RF64 containers; integer PCM of 8 (unsigned)
  * to 32 bits, 32- and 64-bit float, µ-law, A-law and IMA ADPCM; plain or WAVE_FORMAT_EXTENSIBLE
- * headers; any number of channels; any other chunks (LIST, fact, cue, bext, junk, ...) anywhere.
+ * headers; 1 to MAX_CHANNELS (32) channels; any other chunks (LIST, fact, cue, bext, junk, ...) anywhere.
  *
  * @param bytes The whole file.
  * @returns Planar float channels: integers divided by their full scale (int16 / 32768, 8-bit
  *   centred on 128), so in [-1, 1); float samples as stored. `info` says how they were stored.
  * @throws QuellError E_FORMAT with a one-line reason: not a WAV file, truncated (a chunk runs past
- *   the end of the file), zero channels, sample rate 0, an unsupported encoding.
+ *   the end of the file), zero channels or more than 32, sample rate 0, an unsupported encoding.
  */
 export function readWav(bytes: Uint8Array): AudioData & { info: WavInfo } {
   const layout = scanRiff(bytes);

@@ -1,3 +1,4 @@
+import { checkFiniteSamples } from '../audio/finite-samples.js';
 import { createStftPlan, type StftOptions } from '../dsp/stft-plan.js';
 import { StftAnalyzer } from '../dsp/stft.js';
 import { check, QuellError } from '../errors.js';
@@ -106,6 +107,8 @@ export function trainDictionary(recordings: TrainingRecording[], options: TrainO
   check(sparsity >= 0 && Number.isFinite(sparsity), `sparsity must be a non-negative number; got ${sparsity}`);
   check(Number.isInteger(iterations) && iterations >= 1, `iterations must be a positive integer; got ${iterations}`);
   check(recordings.length > 0, 'training needs at least one recording');
+  // A NaN frame's energy fails every comparison, so it would be dropped as silence: refuse it by name.
+  for (const rec of recordings) checkFiniteSamples(rec.name, [rec.samples], sampleRate);
   const plan = createStftPlan(options);
   // Refused here rather than written: decodeDictionary would refuse the file.
   const shape = dictionaryShapeProblem({ nFft: plan.nFft, hopSamples: plan.hopSamples, atoms: maxAtoms });

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import type { OutputBits } from '../audio/wav.js';
 import { QuellError } from '../errors.js';
 import type { SeparationPlan } from '../separate/plan.js';
@@ -9,6 +8,7 @@ import { checkCanCreate } from './atomic-write.js';
 import { readAudioFile, type AudioFileInfo } from './decode.js';
 import { describeFsError } from './fs-errors.js';
 import { fullScaleCeiling, outputBitsFor } from './output-format.js';
+import { openRegularFile } from './regular-file.js';
 import { sniffAudioFormat } from './sniff-format.js';
 import { WavFileReader } from './wav-file-reader.js';
 import type { WavMetadata } from '../audio/wav-metadata.js';
@@ -186,12 +186,7 @@ export async function openInput(path: string, options: Pick<SeparateFileOptions,
 }
 
 async function isWav(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw new QuellError('E_IO', `cannot read ${path}: ${describeFsError(err)}`);
-  }
+  const handle = await openRegularFile(path); // not /dev/zero, a FIFO or a directory
   try {
     const head = new Uint8Array(64);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);

@@ -33,11 +33,8 @@ export function sniffAudioFormat(bytes: Uint8Array): SniffedFormat | null {
   if (bytes[0] === 0x30 && bytes[1] === 0x26 && bytes[2] === 0xb2 && bytes[3] === 0x75) {
     return { format: 'wma', description: 'Windows Media Audio' };
   }
-  let start = 0;
-  if (ascii(bytes, 0, 3) === 'ID3' && bytes.length >= 10) {
-    // An ID3v2 tag (before MP3, sometimes FLAC): its size is 4 bytes of 7 bits, after a 10-byte header.
-    start = 10 + ((bytes[6] & 0x7f) << 21) + ((bytes[7] & 0x7f) << 14) + ((bytes[8] & 0x7f) << 7) + (bytes[9] & 0x7f);
-    if (bytes[5] & 0x10) start += 10; // footer
+  const start = id3v2End(bytes);
+  if (start > 0) {
     if (ascii(bytes, start, 4) === 'fLaC') return { format: 'flac', description: 'FLAC' };
     if (start >= bytes.length) return { format: 'mp3', description: 'MP3' };
   }
@@ -47,6 +44,16 @@ export function sniffAudioFormat(bytes: Uint8Array): SniffedFormat | null {
     return { format: 'mp3', description: 'MP3' };
   }
   return null;
+}
+
+/**
+ * Where the audio starts after a leading ID3v2 tag (before MP3, sometimes FLAC), or 0 without one:
+ * the tag's size is 4 bytes of 7 bits, after a 10-byte header, plus 10 for a footer.
+ */
+export function id3v2End(bytes: Uint8Array): number {
+  if (ascii(bytes, 0, 3) !== 'ID3' || bytes.length < 10) return 0;
+  const size = 10 + ((bytes[6] & 0x7f) << 21) + ((bytes[7] & 0x7f) << 14) + ((bytes[8] & 0x7f) << 7) + (bytes[9] & 0x7f);
+  return size + (bytes[5] & 0x10 ? 10 : 0);
 }
 
 function ascii(bytes: Uint8Array, offset: number, length: number): string {

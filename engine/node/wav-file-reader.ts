@@ -1,9 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import type { ByteSource } from '../audio/riff-layout.js';
 import { readWavLayout, WavChunkReader, type WavLayout } from '../audio/wav-chunk-reader.js';
 import { QuellError } from '../errors.js';
 import { describeFsError } from './fs-errors.js';
+import { openRegularFile } from './regular-file.js';
 
 /** Bytes of the 'fmt ' chunk read: every format Quell knows fits in 40; the rest is ignored. */
 const FMT_READ_LIMIT = 4096;
@@ -33,16 +34,11 @@ export class WavFileReader implements AsyncIterable<Float32Array[]> {
   /**
    * Opens a WAV file and reads its header.
    * @param chunkFrames Samples per channel per chunk. Default 65536.
-   * @throws QuellError E_IO if the file cannot be opened; E_FORMAT, naming the file, for anything
-   *   readWav would refuse.
+   * @throws QuellError E_IO if the file cannot be opened or is not a regular file (a directory, a
+   *   FIFO, /dev/zero: see openRegularFile); E_FORMAT, naming the file, for anything readWav would refuse.
    */
   static async open(path: string, options: { chunkFrames?: number } = {}): Promise<WavFileReader> {
-    let handle: FileHandle;
-    try {
-      handle = await open(path, 'r');
-    } catch (err) {
-      throw new QuellError('E_IO', `cannot read ${path}: ${describeFsError(err)}`);
-    }
+    const handle = await openRegularFile(path);
     try {
       const { size } = await handle.stat();
       const layout = readWavLayout(fileSource(handle.fd, size, path));

@@ -92,7 +92,7 @@ export async function denoiseHighCommand(job: HighDenoiseJob, batch: BatchOption
       gainDb: result.gainDb[0],
       fields: { quality: 'high', sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], passes: result.passes, secondPassSkipped: result.skipped },
       note: result.skipped ? `; no second pass: ${result.skipped}` : '',
-      warnings: (result.info as { warnings?: string[] }).warnings,
+      warnings: result.info.warnings,
     };
   });
 }

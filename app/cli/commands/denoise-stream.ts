@@ -1,5 +1,6 @@
 import type { OutputBits } from '../../../engine/audio/wav.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
+import { checkFiniteSamples } from '../../../engine/audio/finite-samples.js';
 import type { OutputFormat } from '../../../engine/node/audio-file-writer.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
 import { readAudioMetadata } from '../../../engine/node/read-metadata.js';
@@ -43,6 +44,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, batch: BatchOp
   const deviceRate = job.deviceRate ?? DEFAULT_DEVICE_RATE;
   return denoiseBatch<undefined>(ctx, { ...batch, jobs: 1, barNote: ' --stream' }, prepared, (run) => withCancellation((signal) => run(signal, undefined)), async ({ input, out, noiseOut }, _, _signal, onProgress) => {
     const audio = await readAudioFile(input);
+    checkFiniteSamples(input, audio.channels, audio.sampleRate);
     const result = denoiseFileStreaming(audio, {
       speech: job.speech,
       noise: job.noise,
@@ -66,7 +68,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, batch: BatchOp
       gainDb,
       fields: { sampleRate: audio.sampleRate, channels: audio.channels.length, deviceRate, blockSamples: block, latencySeconds: result.latencySeconds, gainDb },
       note: `, streamed at ${deviceRate} Hz in ${block}-sample blocks, latency ${(result.latencySeconds * 1000).toFixed(1)} ms removed`,
-      warnings: (audio.info as { warnings?: string[] }).warnings,
+      warnings: audio.info.warnings,
     };
   });
 }

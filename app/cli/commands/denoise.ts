@@ -183,7 +183,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
         seconds: result.frames / result.sampleRate,
         gainDb: result.gainDb[0],
         fields: { sampleRate: result.sampleRate, channels: result.channels, gainDb: result.gainDb[0], blocks: result.stats.blocks, meanIterations: result.stats.meanIterations },
-        warnings: (result.info as { warnings?: string[] }).warnings,
+        warnings: result.info.warnings,
       };
     });
   } finally {

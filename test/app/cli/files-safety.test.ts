@@ -7,6 +7,7 @@ import { readWav } from '../../../engine/audio/wav.js';
 import { removeStaleTemps, tempOwner, tempPathFor } from '../../../engine/node/temp-files.js';
 import { planTargets } from '../../../app/cli/targets.js';
 import { FIXTURES, quell, readWavFile, tempDir, writeWavFile } from '../../helpers/cli.js';
+import { floatWavWith } from '../../helpers/float-wav.js';
 import { gaussian } from '../../helpers/random.js';
 import { add, scale } from '../../helpers/signals.js';
 
@@ -257,5 +258,31 @@ describe('text shown on the terminal', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
     expect(r.stderr).toContain('a\\u001b[2J\\u202ebad.wav');
+  });
+});
+
+describe('what the decoders find, said per file', () => {
+  it('names the file whose samples are not finite, on every denoise path, and writes nothing', async () => {
+    const dir = tempDir();
+    const bad = floatWavWith(join(dir, 'nan.wav'), Number.NaN, 8000);
+    for (const args of [[], ['--quality', 'high'], ['--stream']]) {
+      const r = await quell('denoise', bad, '-o', join(dir, 'out.wav'), ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toMatch(/nan\.wav:? .*(not finite|non-finite)/);
+    }
+    expect(readdirSync(dir)).toEqual(['nan.wav']);
+  });
+
+  it('warns, on stderr and in the JSON report, of a compressed file shorter than its header says', async () => {
+    const dir = tempDir();
+    const whole = readFileSync(join(FIXTURES, 'audio', 'speech-16k.flac'));
+    const cut = join(dir, 'cut.flac');
+    writeFileSync(cut, whole.subarray(0, whole.length / 2));
+    const r = await quell('denoise', cut, '-o', join(dir, 'a.wav'), '-q');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^quell: warning: .*cut\.flac: truncated: decoded 0\.\d\d s of the 2\.50 s its header declares$/m);
+    const j = await quell('denoise', cut, '-o', join(dir, 'b.wav'), '--json');
+    expect((JSON.parse(j.stdout) as { warnings: string[] }).warnings[0]).toMatch(/^truncated: /);
   });
 });

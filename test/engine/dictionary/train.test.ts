@@ -44,3 +44,13 @@ describe('trainDictionary', () => {
     expect(() => trainDictionary([{ name: 'silence', samples: new Float32Array(RATE) }], { kind: 'noise', atoms: 8, minFramesPerAtom: 2 })).toThrow(/training needs sound: the recordings are digital silence/);
   });
 });
+
+describe('trainDictionary: non-finite samples', () => {
+  it.each([NaN, Infinity, -Infinity])('a recording holding %s is refused by name (not called digital silence)', (bad) => {
+    const samples = bandSource(RATE, RATE, 500, 4000, 29, 1, 7);
+    samples[8000] = bad;
+    expect(() => trainDictionary([{ name: 'take-2.wav', samples }], { kind: 'noise', atoms: 8, iterations: 5 })).toThrowError(
+      expect.objectContaining({ code: 'E_FORMAT', message: 'take-2.wav contains non-finite samples (NaN or infinity); the first is at 0.500 s' }),
+    );
+  });
+});

@@ -170,3 +170,30 @@ describe('readAudioFile: errors name the file', () => {
     expect(e.message).toMatch(/^cannot decode .*cut\.wav: truncated WAV file: the data chunk declares 80000 bytes but only 956 are present$/);
   });
 });
+
+describe('readAudioFile: a file shorter than its header declares gets a warning', () => {
+  it.each([
+    ['speech-16k.flac', /^truncated: decoded 0\.\d\d s of the 2\.50 s its header declares$/],
+    ['speech-16k.mp3', /^truncated: decoded 1\.\d\d s of the 2\.50 s its header declares$/],
+  ])('%s cut in half', async (name, warning) => {
+    const whole = readFileSync(fixture(name));
+    const path = join(scratch, `half-${name}`);
+    writeFileSync(path, whole.subarray(0, whole.length / 2));
+    const audio = await readAudioFile(path);
+    expect(audio.channels[0].length).toBeLessThan(30000);
+    expect(audio.info.warnings).toHaveLength(1);
+    expect(audio.info.warnings![0]).toMatch(warning);
+  });
+
+  it.each(['speech-16k.flac', 'speech-16k.mp3', 'tones-44k-stereo.flac', 'tones-44k-stereo.mp3'])(
+    '%s, whole: no warning; short by three frames: a warning',
+    async (name) => {
+      expect((await readAudioFile(fixture(name))).info.warnings).toBeUndefined();
+      // The last frames gone, as a download cut short leaves the file: still a warning.
+      const whole = readFileSync(fixture(name));
+      const path = join(scratch, `short-${name}`);
+      writeFileSync(path, whole.subarray(0, whole.length - Math.round(whole.length / 8)));
+      expect((await readAudioFile(path)).info.warnings?.[0]).toMatch(/^truncated: decoded [\d.]+ s of the (2\.50|1\.00) s its header declares$/);
+    },
+  );
+});

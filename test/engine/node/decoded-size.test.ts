@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateDecodedSize } from '../../../engine/node/decoded-size.js';
 import { readAudioFile } from '../../../engine/node/decode.js';
 import { sniffAudioFormat } from '../../../engine/node/sniff-format.js';
-import { FIXTURES } from '../../helpers/cli.js';
+import { FIXTURES, tempDir } from '../../helpers/cli.js';
 
 const fixture = (name: string) => join(FIXTURES, 'audio', name);
 
@@ -43,5 +43,50 @@ describe('readAudioFile: the decoded-size limit for compressed input', () => {
   it('does not apply to WAV, which the denoiser streams', async () => {
     const wav = await readAudioFile(fixture('speech-16k.wav'), { maxDecodedBytes: 1000 });
     expect(wav.channels[0].length).toBeGreaterThan(1000);
+  });
+});
+
+describe('estimateDecodedSize: headers that claim more than the file can hold', () => {
+  const bytesOf = (name: string) => new Uint8Array(readFileSync(fixture(name)));
+  const failure = async (bytes: Uint8Array, name: string) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, bytes);
+    return readAudioFile(path).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string },
+    );
+  };
+
+  it('a 1 KB FLAC whose STREAMINFO claims 2^36 samples fails fast with E_FORMAT (not "too long to decode")', async () => {
+    const flac = bytesOf('speech-16k.flac').slice(0, 1024);
+    flac[21] |= 0x0f; // the 36-bit total-samples field, all ones
+    flac.set([0xff, 0xff, 0xff, 0xff], 22);
+    const e = await failure(flac, 'lying.flac');
+    expect(e?.code).toBe('E_FORMAT');
+    expect(e?.message).toMatch(/lying\.flac: damaged FLAC file: its STREAMINFO claims 68719476735 samples but a file of 1024 bytes holds at most 8388608$/);
+  });
+
+  it('an MP3 whose Info header counts 2^32 - 1 frames', async () => {
+    const mp3 = bytesOf('speech-16k.mp3');
+    const at = new TextDecoder('latin1').decode(mp3).indexOf('Info') + 8;
+    mp3.set([0xff, 0xff, 0xff, 0xff], at);
+    const e = await failure(mp3, 'lying.mp3');
+    expect(e?.code).toBe('E_FORMAT');
+    expect(e?.message).toMatch(/lying\.mp3: damaged MP3 file: its Info header claims \d+ samples but a file of 10568 bytes holds at most \d+$/);
+  });
+
+  it('an Ogg Vorbis file whose last page claims 2^40 samples', async () => {
+    const ogg = bytesOf('speech-16k.ogg');
+    const last = new TextDecoder('latin1').decode(ogg).lastIndexOf('OggS');
+    new DataView(ogg.buffer).setBigUint64(last + 6, 2n ** 40n, true);
+    const e = await failure(ogg, 'lying.ogg');
+    expect(e?.message).toMatch(/lying\.ogg: damaged Ogg Vorbis file: its last Ogg page claims 1099511627776 samples but a file of \d+ bytes holds at most \d+$/);
+  });
+
+  it.each(['speech-16k.mp3', 'tones-44k-stereo.mp3'])('%s: the LAME tag (encoder delay and padding) makes the estimate exact', async (name) => {
+    const bytes = bytesOf(name);
+    const decoded = await readAudioFile(fixture(name));
+    const size = estimateDecodedSize(bytes, sniffAudioFormat(bytes));
+    expect(size.samples).toBe(decoded.channels[0].length);
   });
 });
