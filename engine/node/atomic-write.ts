@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, link, open, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QuellError } from '../errors.js';
 import { describeFsError } from './fs-errors.js';
@@ -25,8 +25,7 @@ export { tempPathFor } from './temp-files.js';
  *   or the directory is missing, not writable, full, ...
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: { force: boolean }): Promise<void> {
-  await checkCanCreate(path, options);
-  const temp = tempPathFor(path);
+  const { temp, target } = await prepareTemp(path, options);
   let tempCreated = false;
   try {
     const handle = await open(temp, 'wx');
@@ -42,7 +41,30 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     if (tempCreated) await unlink(temp).catch(() => undefined);
     throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
   }
-  await publishTempFile(temp, path, options);
+  await publishTempFile(temp, target, options);
+}
+
+/**
+ * checkCanCreate, then where the bytes go: a symlinked output is written through to the file it
+ * points to (as cp, sox and ffmpeg do), so renaming never replaces the link itself (`-o
+ * /dev/stdout` redirected to a file must not rename over /dev/stdout). Returns the temporary file
+ * beside that target, and the target to publish it to.
+ * @throws QuellError E_IO (see checkCanCreate; a symlink to nothing).
+ */
+export async function prepareTemp(path: string, options: { force: boolean }): Promise<{ temp: string; target: string }> {
+  await checkCanCreate(path, options);
+  let target = path;
+  try {
+    if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ENOENT') throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
+    if (target === path && (await lstat(path).then(() => true, () => false))) {
+      throw new QuellError('E_IO', `cannot write ${path}: it is a symbolic link to a file that does not exist`);
+    }
+  }
+  if (target !== path) await checkCanCreate(target, options);
+  return { temp: tempPathFor(target), target };
 }
 
 /**

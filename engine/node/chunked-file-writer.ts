@@ -1,6 +1,6 @@
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { QuellError } from '../errors.js';
-import { checkCanCreate, publishTempFile, tempPathFor } from './atomic-write.js';
+import { prepareTemp, publishTempFile } from './atomic-write.js';
 import { describeFsError } from './fs-errors.js';
 
 /**
@@ -37,8 +37,12 @@ export class ChunkedFileWriter {
   private done = false;
   private tempGone = false;
 
-  protected constructor(path: string, temp: string, handle: FileHandle, encoder: ChunkEncoder, force: boolean) {
+  /** Where the file is published: `path`, or the file a symlinked `path` points to (prepareTemp). */
+  private readonly target: string;
+
+  protected constructor(path: string, target: string, temp: string, handle: FileHandle, encoder: ChunkEncoder, force: boolean) {
     this.path = path;
+    this.target = target;
     this.temp = temp;
     this.handle = handle;
     this.encoder = encoder;
@@ -51,11 +55,10 @@ export class ChunkedFileWriter {
    * Checks `force`, then creates the temporary file beside `path`.
    * @throws QuellError E_IO if `path` exists and `force` is false, or the folder is not writable.
    */
-  protected static async createTemp(path: string, force: boolean): Promise<{ temp: string; handle: FileHandle }> {
-    await checkCanCreate(path, { force });
-    const temp = tempPathFor(path);
+  protected static async createTemp(path: string, force: boolean): Promise<{ temp: string; target: string; handle: FileHandle }> {
+    const { temp, target } = await prepareTemp(path, { force });
     try {
-      return { temp, handle: await open(temp, 'wx') };
+      return { temp, target, handle: await open(temp, 'wx') };
     } catch (err) {
       throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
     }
@@ -102,7 +105,7 @@ export class ChunkedFileWriter {
       throw err instanceof QuellError ? err : new QuellError('E_IO', `cannot write ${this.path}: ${describeFsError(err)}`);
     }
     this.tempGone = true; // published, or removed by publishTempFile on failure
-    await publishTempFile(this.temp, this.path, { force: this.force });
+    await publishTempFile(this.temp, this.target, { force: this.force });
   }
 
   /** Closes and removes the temporary file; `path` is left as it was. Idempotent. */

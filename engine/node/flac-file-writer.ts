@@ -19,7 +19,7 @@ export class FlacFileWriter extends ChunkedFileWriter {
    */
   static async create(path: string, options: FlacFileWriterOptions): Promise<FlacFileWriter> {
     const encoder = new FlacChunkWriter(options);
-    const { temp, handle } = await ChunkedFileWriter.createTemp(path, options.force);
-    return new FlacFileWriter(path, temp, handle, encoder, options.force);
+    const { temp, target, handle } = await ChunkedFileWriter.createTemp(path, options.force);
+    return new FlacFileWriter(path, target, temp, handle, encoder, options.force);
   }
 }

@@ -1,7 +1,7 @@
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { WavChunkWriter, type WavChunkWriterOptions } from '../audio/wav-chunk-writer.js';
 import { QuellError } from '../errors.js';
-import { checkCanCreate, publishTempFile, tempPathFor } from './atomic-write.js';
+import { prepareTemp, publishTempFile } from './atomic-write.js';
 import { describeFsError } from './fs-errors.js';
 
 export interface WavFileWriterOptions extends WavChunkWriterOptions {
@@ -31,8 +31,12 @@ export class WavFileWriter {
   private done = false;
   private tempGone = false;
 
-  private constructor(path: string, temp: string, handle: FileHandle, encoder: WavChunkWriter, force: boolean) {
+  /** Where the file is published: `path`, or the file a symlinked `path` points to (prepareTemp). */
+  private readonly target: string;
+
+  private constructor(path: string, target: string, temp: string, handle: FileHandle, encoder: WavChunkWriter, force: boolean) {
     this.path = path;
+    this.target = target;
     this.temp = temp;
     this.handle = handle;
     this.encoder = encoder;
@@ -47,15 +51,14 @@ export class WavFileWriter {
    */
   static async create(path: string, options: WavFileWriterOptions): Promise<WavFileWriter> {
     const encoder = new WavChunkWriter(options);
-    await checkCanCreate(path, options);
-    const temp = tempPathFor(path);
+    const { temp, target } = await prepareTemp(path, options);
     let handle: FileHandle;
     try {
       handle = await open(temp, 'wx');
     } catch (err) {
       throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
     }
-    const writer = new WavFileWriter(path, temp, handle, encoder, options.force);
+    const writer = new WavFileWriter(path, target, temp, handle, encoder, options.force);
     writer.queue(encoder.header, 0);
     return writer;
   }
@@ -99,7 +102,7 @@ export class WavFileWriter {
       throw err instanceof QuellError ? err : new QuellError('E_IO', `cannot write ${this.path}: ${describeFsError(err)}`);
     }
     this.tempGone = true; // published, or removed by publishTempFile on failure
-    await publishTempFile(this.temp, this.path, { force: this.force });
+    await publishTempFile(this.temp, this.target, { force: this.force });
   }
 
   /** Closes and removes the temporary file; `path` is left as it was. Idempotent. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -284,5 +284,33 @@ describe('what the decoders find, said per file', () => {
     expect(r.stderr).toMatch(/^quell: warning: .*cut\.flac: truncated: decoded 0\.\d\d s of the 2\.50 s its header declares$/m);
     const j = await quell('denoise', cut, '-o', join(dir, 'b.wav'), '--json');
     expect((JSON.parse(j.stdout) as { warnings: string[] }).warnings[0]).toMatch(/^truncated: /);
+  });
+});
+
+describe('symlinked outputs', () => {
+  it('are written through to the file they point to; the link stays a link', async () => {
+    const dir = tempDir();
+    const input = noisy(dir, 'in.wav');
+    mkdirSync(join(dir, 'store'));
+    const real = join(dir, 'store', 'real.wav');
+    writeFileSync(real, 'old');
+    const link = join(dir, 'link.wav');
+    symlinkSync(real, link);
+    expect((await quell('denoise', input, '-o', link, '--force', '-q')).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readWavFile(real).channels[0].length).toBe(32000);
+    const dangling = join(dir, 'dangling.wav');
+    symlinkSync(join(dir, 'nowhere', 'x.wav'), dangling);
+    const r = await quell('denoise', input, '-o', dangling, '--force');
+    expect(r.stderr).toMatch(/dangling\.wav: (it is a symbolic link to a file that does not exist|the folder)/);
+  });
+
+  it('-o /dev/stdout redirected to a file writes that file and leaves /dev/stdout alone', async () => {
+    const dir = tempDir();
+    const input = noisy(dir, 'in.wav');
+    const out = join(dir, 'redirected.wav');
+    execFileSync('sh', ['-c', `"${process.execPath}" "${BIN}" denoise "${input}" -o /dev/stdout --force -q > "${out}"`]);
+    expect(readWavFile(out).channels[0].length).toBe(32000);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });
 });
