@@ -7,6 +7,7 @@ import { LEFT_SIDE, MID_SIDE, SIDE_RIGHT, writeFrameHeader } from './flac-frame-
 import { vorbisCommentBody, vorbisComments } from './flac-metadata.js';
 import { SubframePlan } from './flac-subframe.js';
 import { encodePcm } from './pcm-codec.js';
+import { peakAbs } from './peak.js';
 import type { WavChunkWriterOptions } from './wav-chunk-writer.js';
 import type { OutputBits } from './wav.js';
 
@@ -125,14 +126,7 @@ export class FlacChunkWriter {
   encode(channels: Float32Array[], count: number): Uint8Array {
     if (channels.length !== this.channels) throw new QuellError('E_PARAM', `expected ${this.channels} channels; got ${channels.length}`);
     check(this.frames + count <= MAX_TOTAL_SAMPLES, `audio is too long for FLAC: more than 2^36 samples per channel`);
-    let peak = this.maxAbs;
-    for (const x of channels) {
-      for (let i = 0; i < count; i++) {
-        const v = x[i];
-        if (v > peak || -v > peak) peak = Math.abs(v);
-      }
-    }
-    this.maxAbs = peak;
+    this.maxAbs = peakAbs(channels, count, this.maxAbs);
     for (let done = 0; done < count; ) {
       const take = Math.min(FLAC_BLOCK_SIZE - this.filled, count - done);
       this.quantise(channels, done, take);

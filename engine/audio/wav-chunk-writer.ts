@@ -1,6 +1,7 @@
 import { check, QuellError } from '../errors.js';
 import { TpdfDither } from './dither.js';
 import { encodePcm } from './pcm-codec.js';
+import { peakAbs } from './peak.js';
 import { checkOutputFormat, type OutputBits } from './wav.js';
 import { insertWavMetadata, type WavMetadata } from './wav-metadata.js';
 import { buildWavHeader } from './wavefile.js';
@@ -101,14 +102,7 @@ export class WavChunkWriter {
    */
   encode(channels: Float32Array[], count: number): Uint8Array {
     if (channels.length !== this.channels) throw new QuellError('E_PARAM', `expected ${this.channels} channels; got ${channels.length}`);
-    let peak = this.maxAbs;
-    for (const x of channels) {
-      for (let i = 0; i < count; i++) {
-        const v = x[i];
-        if (v > peak || -v > peak) peak = Math.abs(v);
-      }
-    }
-    this.maxAbs = peak;
+    this.maxAbs = peakAbs(channels, count, this.maxAbs);
     let input = channels.map((x) => x.subarray(0, count));
     if (this.gain !== 1) {
       if (this.scratch.length === 0 || this.scratch[0].length < count) this.scratch = channels.map(() => new Float32Array(count));
