@@ -4,7 +4,7 @@ import { el, line, niceTicks, svgDocument, text } from './svg.js';
 export function systemColors(systems: { name: string; group: string }[]): Map<string, string> {
   const palettes: Record<string, string[]> = {
     bound: ['#9e9e9e', '#424242'],
-    peer: ['#e6550d', '#fdae6b', '#d62728', '#8c564b', '#e377c2'],
+    peer: ['#e6550d', '#fdae6b', '#d62728', '#8c564b', '#e377c2', '#7f0000', '#ff1493'],
     quell: ['#1f77b4', '#2ca02c', '#17becf', '#9467bd', '#bcbd22', '#393b79', '#637939'],
   };
   const used: Record<string, number> = {};
@@ -76,7 +76,7 @@ export function groupedBarChart(o: { title: string; yLabel: string; groups: stri
     if (gi > 0) body.push(line(left + gi * groupW, top, left + gi * groupW, top + plotH, { stroke: '#eee' }));
   });
   body.push(line(left, top, left, top + plotH));
-  body.push(text(left + plotW / 2, top + plotH + 42, 'noise type (all: mean over every case)', { 'text-anchor': 'middle' }));
+  body.push(text(left + plotW / 2, top + plotH + 42, 'noise recording (all: mean over every case)', { 'text-anchor': 'middle' }));
   return svgDocument(width, height, body);
 }
 

@@ -1,12 +1,18 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SPLITS, type SplitName } from './splits.js';
 
 export type Condition = 'unseen' | 'matched';
 
 /** Everything a benchmark run depends on; written into quality.json. */
 export interface BenchConfig {
+  /** The test split's folder (../shared/data). */
   data: string;
+  /** The train/tune folder (../shared/data-extra), divided by splits.ts. */
+  extra: string;
+  /** The splits run, in report order. */
+  splits: SplitName[];
   out: string;
   cache: string;
   quick: boolean;
@@ -32,14 +38,20 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '
 
 export const USAGE = `Usage: npm run bench:quality -- [options]
 
-Scores Quell's modes beside the noisy input, an oracle mask and classic denoisers (sox noisered,
-ffmpeg afftdn) on speech x noise mixtures, with honest folds: every dictionary is trained without
-the test speaker, and without the test noise (unseen) or on another part of it (matched).
+Scores Quell's modes beside the noisy input, an oracle mask, classic denoisers (sox noisered,
+ffmpeg afftdn) and RNNoise / DeepFilterNet3 (through shared/eval/peers.py) on speech x noise
+mixtures, on two splits (bench/quality/splits.ts): tune = data-extra's tune speakers x tune noises,
+dictionaries from its train part; test = ../shared/data, leave one speaker out, dictionaries from
+data-extra plus the other test recordings. No dictionary sees its test speaker, nor its test noise
+(unseen) or the part of it that is mixed (matched).
 
-  --data DIR            folder with speech/ and noise/ WAVs (default ../shared/data)
-  --quick               a few-minute subset: 2 speakers x all noises x 0 dB, 10 s, unseen
+  --split S             tune | test | both (default both): which split(s) to run, each its own report section
+  --data DIR            the test split: folder with speech/ and noise/ WAVs (default ../shared/data)
+  --extra DIR           the train/tune folder (default ../shared/data-extra)
+  --quick               a few-minute subset: 2 speakers x all noises x 0 dB, 10 s, unseen, per split
   --snr LIST            input SNRs in dB (default -5,0,5,10; quick 0); write --snr=-5,0 when the list starts negative
-  --speakers LIST|N     speech files by name, stem or prefix, or N spread over the list (default all; quick 2)
+  --speakers LIST|N     speech files by name, stem or prefix, or N spread over each split's list (default all; quick 2);
+                        names are looked up in each split run, a split matching none of them is skipped
   --noises LIST|N       noise files likewise (default all)
   --seconds S           speech excerpt length (default 30; quick 10); the whole file if shorter
   --condition C         unseen | matched | both (default both; quick unseen)
@@ -51,7 +63,10 @@ the test speaker, and without the test noise (unseen) or on another part of it (
   --out DIR             results folder (default bench/results; quick: bench/results/quick)
   --cache DIR           dictionary cache (default bench/cache)
   --seed N              seed of the excerpt offsets and noise cuts (default 0)
-  -h, --help            this help`;
+  -h, --help            this help
+
+RNNoise and DFN3 run with the python of shared/eval/setup-peers.sh's venv: QUELL_PEERS_PYTHON, else
+$PEERS_HOME/bin/python, else quell-peers/bin/python in the temp folder; skipped (one line) without it.`;
 
 function list(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -82,6 +97,8 @@ export function parseConfig(argv: string[]): BenchConfig | undefined {
     args: argv,
     options: {
       data: { type: 'string' },
+      extra: { type: 'string' },
+      split: { type: 'string' },
       out: { type: 'string' },
       cache: { type: 'string' },
       quick: { type: 'boolean' },
@@ -104,6 +121,8 @@ export function parseConfig(argv: string[]): BenchConfig | undefined {
     return undefined;
   }
   const quick = Boolean(values.quick);
+  const split = values.split ?? 'both';
+  if (!['tune', 'test', 'both'].includes(split)) throw new Error(`--split must be tune, test or both; got ${split}`);
   const condition = values.condition ?? (quick ? 'unseen' : 'both');
   if (!['unseen', 'matched', 'both'].includes(condition)) throw new Error(`--condition must be unseen, matched or both; got ${condition}`);
   // A quick run keeps its own folder, so it never overwrites the full report.
@@ -113,6 +132,8 @@ export function parseConfig(argv: string[]): BenchConfig | undefined {
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer; got ${values.seed}`);
   return {
     data: resolve(values.data ?? resolve(REPO_ROOT, '../shared/data')),
+    extra: resolve(values.extra ?? resolve(REPO_ROOT, '../shared/data-extra')),
+    splits: split === 'both' ? SPLITS : [split as SplitName],
     out,
     cache: resolve(values.cache ?? resolve(REPO_ROOT, 'bench/cache')),
     quick,

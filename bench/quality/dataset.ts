@@ -58,13 +58,33 @@ export function stem(name: string): string {
 }
 
 /**
- * Short display labels for noise files: the part before the first underscore (music_blues -> music,
- * as scripts/train-dictionaries.ts names noise types) when those are unique, else the whole stem.
+ * Short display labels for noise files, one per file: a prefix every name shares up to an underscore
+ * is dropped (data-extra's "x_"), then the part before the first underscore is kept (music_blues ->
+ * music, as scripts/train-dictionaries.ts names noise types) when those are unique, else the rest.
  */
 export function noiseLabels(names: string[]): Map<string, string> {
-  const short = names.map((n) => noiseType(n));
+  const stems = names.map(stem);
+  const shared = /^[^_]+_/.exec(stems[0] ?? '')?.[0];
+  const rest = shared && stems.length > 1 && stems.every((s) => s.startsWith(shared) && s.length > shared.length) ? stems.map((s) => s.slice(shared.length)) : stems;
+  const short = rest.map((r) => noiseType(r));
   const unique = new Set(short).size === short.length;
-  return new Map(names.map((n, i) => [n, unique ? short[i] : stem(n)]));
+  return new Map(names.map((n, i) => [n, unique ? short[i] : rest[i]]));
+}
+
+/**
+ * selectFiles over the lists of several splits: N picks N spread over each list; names are looked
+ * up in every list, each must match exactly one file in at least one of them (and at most one in
+ * any), and a list keeps the files its names match (none, if no name is in it).
+ */
+export function selectAcross(lists: SourceFile[][], wanted: string[] | number | undefined, what: string): SourceFile[][] {
+  if (wanted === undefined || typeof wanted === 'number') return lists.map((files) => selectFiles(files, wanted, what));
+  const matches = (f: SourceFile, w: string) => f.name === w || stem(f.name) === w || f.name.startsWith(w);
+  for (const w of wanted) {
+    const hits = lists.map((files) => files.filter((f) => matches(f, w)).length);
+    if (hits.some((h) => h > 1)) throw new Error(`--${what} ${w}: matches several files`);
+    if (!hits.some((h) => h === 1)) throw new Error(`--${what} ${w}: matches no file (${lists.flat().map((f) => stem(f.name)).join(', ')})`);
+  }
+  return lists.map((files) => wanted.flatMap((w) => files.filter((f) => matches(f, w))));
 }
 
 /**

@@ -40,7 +40,13 @@ function fold(id: string, kind: FoldSpec['kind'], label: string, atoms: number, 
   return { id, kind, label, atoms, sources, key, settings };
 }
 
-/** Speech fold: a speech dictionary trained on every speaker but the test speaker (leave one speaker out). */
+/** A fold trained on whole recordings from a pool (the protocol's splits build theirs with it; see splits.ts). */
+export function poolFold(id: string, kind: FoldSpec['kind'], label: string, atoms: number, pool: SourceFile[], settings: typeof SETTINGS = SETTINGS): FoldSpec {
+  if (!pool.length) throw new Error(`fold ${id}: no recordings to train on`);
+  return fold(id, kind, label, atoms, pool.map((f) => ({ ...f, part: 'whole' as const })), settings);
+}
+
+/** Speech fold within one data folder: every speaker but the test speaker (leave one speaker out; personal.ts). */
 export function speechFold(data: Dataset, testSpeaker: string, settings: typeof SETTINGS = SETTINGS): FoldSpec {
   const others = data.speech.filter((f) => f.name !== testSpeaker).map((f) => ({ ...f, part: 'whole' as const }));
   if (!others.length) throw new Error('leave-one-speaker-out needs at least two speakers');
@@ -53,21 +59,12 @@ export function hiresSpeechFold(data: Dataset, testSpeaker: string): FoldSpec {
   return { ...spec, id: `speech-${HIRES_STFT.nFft}-without-${stem(testSpeaker)}`, label: `${spec.label}, ${HIRES_STFT.nFft}-point STFT` };
 }
 
-/** Unseen-noise fold: a general noise dictionary trained on every noise recording but the test one. */
-export function unseenNoiseFold(data: Dataset, testNoise: string): FoldSpec {
-  const others = data.noise.filter((f) => f.name !== testNoise).map((f) => ({ ...f, part: 'whole' as const }));
-  if (!others.length) throw new Error('the unseen condition needs at least two noise recordings');
-  return fold(`noise-without-${stem(testNoise)}`, 'noise', `general noise without ${stem(testNoise)}`, SETTINGS.noiseAtoms, others);
-}
-
 /**
  * Matched-noise fold: a dictionary of the test recording's first half, sized like the shipped
  * per-type noise dictionaries (SETTINGS.noiseTypeAtoms); the matched mixtures use the second half.
  */
-export function matchedNoiseFold(data: Dataset, testNoise: string): FoldSpec {
-  const file = data.noise.find((f) => f.name === testNoise);
-  if (!file) throw new Error(`${testNoise} is not in ${data.dir}/noise`);
-  return fold(`noise-${stem(testNoise)}-first-half`, 'noise', `${stem(testNoise)} noise, first half`, SETTINGS.noiseTypeAtoms, [{ ...file, part: 'first-half' }]);
+export function matchedNoiseFold(file: SourceFile): FoldSpec {
+  return fold(`noise-${stem(file.name)}-first-half`, 'noise', `${stem(file.name)} noise, first half`, SETTINGS.noiseTypeAtoms, [{ ...file, part: 'first-half' }]);
 }
 
 /** The samples a matched fold trains on, and the samples its mixtures are cut from: [0, half) and [half, n). */

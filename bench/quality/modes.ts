@@ -10,8 +10,9 @@ import { denoiseHighQuality, SECOND_PASS_ATOMS, SECOND_PASS_GATE_DB, SECOND_PASS
 import { denoiseAudio } from '../../engine/separate/separate.js';
 import { SETTINGS } from '../../scripts/train-dictionaries.js';
 import { REPO_ROOT } from './config.js';
-import { listDataset, stem } from './dataset.js';
-import { readCachedFold, speechFold } from './folds.js';
+import { listDataset } from './dataset.js';
+import { readCachedFold } from './folds.js';
+import { testSplit, tuneSplit } from './splits.js';
 
 /** What a Quell mode gets besides the noisy input. */
 export interface QuellModeContext {
@@ -19,8 +20,8 @@ export interface QuellModeContext {
   clip: Float32Array;
   /** The fold's speech dictionary (trained without the test speaker). */
   speech: Dictionary;
-  /** The fold's noise dictionary: general without the test noise (unseen) or its first half (matched). */
-  noise: Dictionary;
+  /** The fold's noise dictionary: general without the test noise (unseen) or its first half (matched); given to modes with needsNoiseFold only. */
+  noise?: Dictionary;
   /** The fold's speech dictionary at `--quality high`'s second STFT (modes with needsHires). */
   speechHires?: Dictionary;
   kernels: KernelFactory | undefined;
@@ -33,6 +34,8 @@ export interface QuellMode {
   name: string;
   description: string;
   needsHires?: boolean;
+  /** Reads ctx.noise: the plan trains the noise folds only when a mode (or system) says so. */
+  needsNoiseFold?: boolean;
   /** The speech estimate of `noisy` (16 kHz mono), same length. */
   run(noisy: AudioData, ctx: QuellModeContext): AudioData;
 }
@@ -47,7 +50,8 @@ export const QUELL_MODES: QuellMode[] = [
   {
     name: 'quell_general',
     description: "the textbook method: the fold's speech and general noise dictionaries, nothing learned on the input",
-    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: ctx.noise, residualDb: Infinity, kernels: ctx.kernels }).speech,
+    needsNoiseFold: true,
+    run: (noisy, ctx) => denoiseAudio(noisy, { speech: ctx.speech, noise: foldNoise(ctx), residualDb: Infinity, kernels: ctx.kernels }).speech,
   },
   {
     name: 'quell_clip_only',
@@ -81,20 +85,32 @@ export const QUELL_MODES: QuellMode[] = [
   ...experimentalModes(),
 ];
 
+function foldNoise(ctx: QuellModeContext): Dictionary {
+  if (!ctx.noise) throw new Error('internal: this mode needs the noise fold (needsNoiseFold)');
+  return ctx.noise;
+}
+
 function hires(ctx: QuellModeContext): Dictionary {
   if (!ctx.speechHires) throw new Error('internal: this mode needs the 1024-point speech fold (needsHires)');
   return ctx.speechHires;
 }
 
-/** The fold's speech dictionary trained with other settings (an "alt" experiment; ../shared/data's folds only); it must be in the cache. */
+/**
+ * The case's speech fold trained with other settings (an "alt" experiment): found by its label among
+ * the default folders' splits (../shared/data and ../shared/data-extra); it must be in the cache.
+ */
 function altSpeech(ctx: QuellModeContext, overrides: Record<string, unknown>): Dictionary {
   const data = listDataset(resolve(REPO_ROOT, '../shared/data'));
-  const speaker = data.speech.find((f) => ctx.speech.label === `speech without ${stem(f.name)}`);
-  if (!speaker) throw new Error(`no speaker for ${ctx.speech.label}`);
-  const spec = speechFold(data, speaker.name, { ...SETTINGS, ...overrides });
-  const bytes = readCachedFold(resolve(REPO_ROOT, 'bench/cache'), spec);
-  if (!bytes) throw new Error(`${spec.id} (${JSON.stringify(overrides)}) is not cached: run the bench once with QUELL_FOLD_SETTINGS`);
-  return decodeDictionary(bytes);
+  const extra = listDataset(resolve(REPO_ROOT, '../shared/data-extra'));
+  for (const split of [tuneSplit(extra), testSplit(data, extra)]) {
+    const speaker = split.speech.find((f) => split.speechFold(f).label === ctx.speech.label);
+    if (!speaker) continue;
+    const spec = split.speechFold(speaker, { ...SETTINGS, ...overrides });
+    const bytes = readCachedFold(resolve(REPO_ROOT, 'bench/cache'), spec);
+    if (!bytes) throw new Error(`${spec.id} (${JSON.stringify(overrides)}) is not cached: run the bench once with QUELL_FOLD_SETTINGS`);
+    return decodeDictionary(bytes);
+  }
+  throw new Error(`no fold of the default folders is labelled ${ctx.speech.label}`);
 }
 
 /**
@@ -116,6 +132,7 @@ function experimentalModes(): QuellMode[] {
     name,
     description: `experimental: ${JSON.stringify({ clip, general, twoPass, alt, highDict, oracle, ...options })}`,
     needsHires: Boolean(highDict),
+    needsNoiseFold: Boolean(general || highDict),
     run: (noisy, ctx) => {
       if (oracle) {
         // A bound, not a system: dictionaries trained on this very mixture's clean speech and/or noise.
@@ -127,7 +144,7 @@ function experimentalModes(): QuellMode[] {
         return denoiseAudio(noisy, { speech, noise, noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS, kernels: ctx.kernels, ...options }).speech;
       }
       if (highDict) {
-        const analyses = [{ speech: ctx.speech, noise: [ctx.noise] }, { speech: hires(ctx), noise: highDict === 'interp' ? [dictionaryAtStft(ctx.noise, hires(ctx))] : [] }];
+        const analyses = [{ speech: ctx.speech, noise: [foldNoise(ctx)] }, { speech: hires(ctx), noise: highDict === 'interp' ? [dictionaryAtStft(foldNoise(ctx), hires(ctx))] : [] }];
         return denoiseHighQuality(noisy, { analyses, kernels: ctx.kernels, ...options }).speech;
       }
       if (alt || twoPass) {
@@ -138,7 +155,7 @@ function experimentalModes(): QuellMode[] {
       }
       return denoiseAudio(noisy, {
         speech: ctx.speech,
-        noise: [...(clip ? [clipDictionary(ctx, typeof clip === 'number' ? clip : undefined)] : []), ...(general ? [ctx.noise] : [])],
+        noise: [...(clip ? [clipDictionary(ctx, typeof clip === 'number' ? clip : undefined)] : []), ...(general ? [foldNoise(ctx)] : [])],
         noiseLearnedAtoms: DEFAULT_LEARNED_NOISE_ATOMS,
         kernels: ctx.kernels,
         ...options,

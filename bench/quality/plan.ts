@@ -1,14 +1,17 @@
 import { createRandom } from '../../engine/util/random.js';
+import { HIRES_STFT, SETTINGS } from '../../scripts/train-dictionaries.js';
 import type { BenchConfig, Condition } from './config.js';
-import type { Dataset, SourceFile } from './dataset.js';
-import { halves, hiresSpeechFold, matchedNoiseFold, speechFold, unseenNoiseFold, type FoldSpec } from './folds.js';
+import type { SourceFile } from './dataset.js';
+import { halves, type FoldSpec } from './folds.js';
 import { RATE } from './pcm16.js';
+import type { Split, SplitName } from './splits.js';
 
 /** One mixture to build and score: which excerpt of which files, at which SNR, with which fold dictionaries. */
 export interface CaseSpec {
   index: number;
-  /** caseNNN: the folder name under --keep, as shared/eval/run.py names them. */
+  /** caseNNN: the folder name under --keep, as shared/eval/run.py names them; unique over both splits. */
   id: string;
+  split: SplitName;
   condition: Condition;
   speaker: string;
   noise: string;
@@ -23,7 +26,8 @@ export interface CaseSpec {
   /** Seeds the noise cuts; shared by every SNR of one speaker x noise x condition, so SNRs differ in gain only. */
   mixSeed: number;
   speechFold: string;
-  noiseFold: string;
+  /** The noise fold, when a system uses it (the default modes learn their noise on the input). */
+  noiseFold?: string;
   /** The speech fold at `--quality high`'s second STFT, when a system needs it. */
   hiresSpeechFold?: string;
 }
@@ -41,46 +45,60 @@ export interface Plan {
   folds: Map<string, FoldSpec>;
 }
 
+/** The recordings of one split that this run mixes (after --speakers / --noises). */
+export interface SplitSelection {
+  split: Split;
+  speakers: SourceFile[];
+  noises: SourceFile[];
+}
+
 /**
- * Every speaker x noise x SNR for each condition, in that order. Each speaker gets one seeded
- * excerpt of `config.seconds` (the whole file if shorter), the same for every noise and SNR.
+ * For each split, every condition x speaker x noise x SNR, in that order. Each speaker gets one
+ * seeded excerpt of `config.seconds` (the whole file if shorter), the same for every noise and SNR.
+ * Excerpts and noise cuts are seeded by file names only, so a test-split case is the same mixture
+ * as under the old single-folder protocol.
  *
  * @param lengths 16 kHz sample count of every selected file, by path.
- * @param hires plan the speech folds at `--quality high`'s second STFT too.
+ * @param needs `hires`: plan the speech folds at `--quality high`'s second STFT too; `noiseFold`:
+ *   plan the noise folds (only systems that read CaseInput.noise need them).
  */
-export function planCases(config: BenchConfig, data: Dataset, speakers: SourceFile[], noises: SourceFile[], lengths: Map<string, number>, hires = false): Plan {
+export function planCases(config: BenchConfig, parts: SplitSelection[], lengths: Map<string, number>, needs: { hires: boolean; noiseFold: boolean }): Plan {
   const folds = new Map<string, FoldSpec>();
   const use = (f: FoldSpec) => (folds.set(f.id, f), f.id);
   const cases: CaseSpec[] = [];
-  const width = Math.max(3, String(config.conditions.length * speakers.length * noises.length * config.snrs.length - 1).length);
-  for (const condition of config.conditions) {
-    for (const speaker of speakers) {
-      const total = lengths.get(speaker.path)!;
-      const speechLength = Math.min(total, Math.round(config.seconds * RATE));
-      const speechStart = Math.floor(createRandom(seedOf(`${config.seed}:excerpt:${speaker.name}`))() * (total - speechLength + 1));
-      for (const noise of noises) {
-        const n = lengths.get(noise.path)!;
-        const noiseRange = condition === 'matched' ? halves(n).second : ([0, n] as [number, number]);
-        const noiseFold = condition === 'matched' ? matchedNoiseFold(data, noise.name) : unseenNoiseFold(data, noise.name);
-        for (const snrDb of config.snrs) {
-          const index = cases.length;
-          cases.push({
-            index,
-            id: `case${String(index).padStart(width, '0')}`,
-            condition,
-            speaker: speaker.name,
-            noise: noise.name,
-            snrDb,
-            speechPath: speaker.path,
-            speechStart,
-            speechLength,
-            noisePath: noise.path,
-            noiseRange,
-            mixSeed: seedOf(`${config.seed}:mix:${condition}:${speaker.name}:${noise.name}`),
-            speechFold: use(speechFold(data, speaker.name)),
-            noiseFold: use(noiseFold),
-            ...(hires ? { hiresSpeechFold: use(hiresSpeechFold(data, speaker.name)) } : {}),
-          });
+  const total = parts.reduce((a, p) => a + config.conditions.length * p.speakers.length * p.noises.length * config.snrs.length, 0);
+  const width = Math.max(3, String(total - 1).length);
+  for (const { split, speakers, noises } of parts) {
+    for (const condition of config.conditions) {
+      for (const speaker of speakers) {
+        const all = lengths.get(speaker.path)!;
+        const speechLength = Math.min(all, Math.round(config.seconds * RATE));
+        const speechStart = Math.floor(createRandom(seedOf(`${config.seed}:excerpt:${speaker.name}`))() * (all - speechLength + 1));
+        for (const noise of noises) {
+          const n = lengths.get(noise.path)!;
+          const noiseRange = condition === 'matched' ? halves(n).second : ([0, n] as [number, number]);
+          const noiseFold = condition === 'matched' ? split.matchedNoiseFold(noise) : split.unseenNoiseFold(noise);
+          for (const snrDb of config.snrs) {
+            const index = cases.length;
+            cases.push({
+              index,
+              id: `case${String(index).padStart(width, '0')}`,
+              split: split.name,
+              condition,
+              speaker: speaker.name,
+              noise: noise.name,
+              snrDb,
+              speechPath: speaker.path,
+              speechStart,
+              speechLength,
+              noisePath: noise.path,
+              noiseRange,
+              mixSeed: seedOf(`${config.seed}:mix:${condition}:${speaker.name}:${noise.name}`),
+              speechFold: use(split.speechFold(speaker)),
+              ...(needs.noiseFold ? { noiseFold: use(noiseFold) } : {}),
+              ...(needs.hires ? { hiresSpeechFold: use(split.speechFold(speaker, { ...SETTINGS, ...HIRES_STFT })) } : {}),
+            });
+          }
         }
       }
     }

@@ -10,12 +10,14 @@ import type { Recording } from './dataset.js';
 import { mixAtSnr, type Mixture } from './mixture.js';
 import { quantise16, RATE, writeWav16 } from './pcm16.js';
 import type { CaseSpec } from './plan.js';
+import type { SplitName } from './splits.js';
 import type { BenchSystem, CaseInput } from './system.js';
 
 /** One system on one case: what quality.json stores. Metrics are NaN when undefined or failed. */
 export interface CaseRow {
   case: number;
   id: string;
+  split: SplitName;
   condition: Condition;
   speaker: string;
   noise: string;
@@ -62,9 +64,11 @@ function finiteLengthError(y: Float32Array, n: number): string | undefined {
 export interface CaseContext {
   systems: BenchSystem[];
   speech: Dictionary;
-  noise: Dictionary;
+  noise?: Dictionary;
   speechHires?: Dictionary;
   kernels: KernelFactory | undefined;
+  /** shared/eval, for peers run by its peers.py. */
+  evalDir: string;
   load: (path: string) => Recording;
   /** Keep the case folder under this directory (else a temporary folder, removed afterwards). */
   keep?: string;
@@ -85,10 +89,10 @@ export function runCase(spec: CaseSpec, ctx: CaseContext): CaseRow[] {
     writeWav16(join(dir, 'noise.wav'), mixture.noise);
     writeWav16(files.noisy, mixture.noisy);
     writeWav16(files.noiseOnly, mixture.noiseOnly);
-    const input: CaseInput = { mixture, files, speech: ctx.speech, noise: ctx.noise, speechHires: ctx.speechHires, kernels: ctx.kernels };
+    const input: CaseInput = { mixture, files, speech: ctx.speech, noise: ctx.noise, speechHires: ctx.speechHires, kernels: ctx.kernels, evalDir: ctx.evalDir };
     const { clean, noisy } = mixture;
     const siSdrIn = siSdr(clean, noisy);
-    const base = { case: spec.index, id: spec.id, condition: spec.condition, speaker: spec.speaker, noise: spec.noise, snrDb: spec.snrDb, audioSeconds: noisy.length / RATE, siSdrIn };
+    const base = { case: spec.index, id: spec.id, split: spec.split, condition: spec.condition, speaker: spec.speaker, noise: spec.noise, snrDb: spec.snrDb, audioSeconds: noisy.length / RATE, siSdrIn };
     const rows: CaseRow[] = [];
     for (const system of ctx.systems) {
       const t0 = performance.now();

@@ -34,9 +34,10 @@ function perform(task: Task): TaskResult {
   const rows = runCase(task.spec, {
     systems: systemsByName(task.systems),
     speech: dictionary(task.spec.speechFold, task.speech),
-    noise: dictionary(task.spec.noiseFold, task.noise),
+    noise: task.spec.noiseFold && task.noise ? dictionary(task.spec.noiseFold, task.noise) : undefined,
     speechHires: task.spec.hiresSpeechFold && task.hires ? dictionary(task.spec.hiresSpeechFold, task.hires) : undefined,
     kernels,
+    evalDir: task.evalDir,
     load,
     keep: task.keep,
   });
