@@ -21,6 +21,7 @@ export interface StreamFileOptions {
   /** Iterations per frame (--iterations with --stream). */
   iterationsPerFrame?: number;
   sparsity?: number;
+  lowCutHz?: number;
   blockSamples?: number;
   deviceRate?: number;
   onProgress?: (fraction: number) => void;
@@ -45,6 +46,7 @@ export function denoiseFileStreaming(audio: AudioData, options: StreamFileOption
     residualDb: options.residualDb,
     iterationsPerFrame: options.iterationsPerFrame,
     sparsity: options.sparsity,
+    lowCutHz: options.lowCutHz,
     blockSamples: options.blockSamples ?? DEFAULT_STREAM_BLOCK,
     deviceRate: options.deviceRate ?? DEFAULT_DEVICE_RATE,
     onProgress: options.onProgress,

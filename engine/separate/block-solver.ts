@@ -58,6 +58,8 @@ export interface SolveSettings {
    * from the coarse solution (coarse to fine); 0 = all at solveStride.
    */
   coarseIterations: number;
+  /** Bins 0 .. lowCutBins-1 are given wholly to the sources other than the target (SeparateOptions.lowCutHz); 0 = none. */
+  lowCutBins?: number;
 }
 
 /** A block of frames to solve: V holds `frames` mixture magnitudes; masks are wanted for the core. */
@@ -244,6 +246,7 @@ export class BlockSolver {
       for (let j = 0; j < sources - 1; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
       lastAsRest(S, sources, plane);
     }
+    if ((settings.lowCutBins ?? 0) > 0 && settings.target >= 0 && sources > 1) cutLowBins(S, sources, frames, bins, settings.target, settings.lowCutBins!);
     // Keep the core frames only, packed source by source (moving forward, so nothing is overwritten early).
     const core = coreFrames * bins;
     for (let j = 0; j < sources; j++) S.copyWithin(j * core, j * plane + coreOffset * bins, j * plane + (coreOffset + coreFrames) * bins);
@@ -457,6 +460,24 @@ function moveLeaksToOther(S: Float32Array, t0: number, o0: number, frames: numbe
       S[t0 + i] -= moved;
       const other = S[o0 + i];
       S[o0 + i] += other > 0 ? (moved * other) / other : moved;
+    }
+  }
+}
+
+/** Moves the target's share of bins below `cut` to the other sources, in their proportions (evenly where they had none). */
+function cutLowBins(S: Float32Array, sources: number, frames: number, bins: number, target: number, cut: number): void {
+  const plane = frames * bins;
+  const n = Math.min(cut, bins);
+  for (let t = 0; t < frames; t++) {
+    for (let f = 0; f < n; f++) {
+      const i = t * bins + f;
+      const share = S[target * plane + i];
+      const rest = 1 - share;
+      for (let j = 0; j < sources; j++) {
+        if (j === target) continue;
+        S[j * plane + i] = rest > 1e-12 ? S[j * plane + i] / rest : 1 / (sources - 1);
+      }
+      S[target * plane + i] = 0;
     }
   }
 }

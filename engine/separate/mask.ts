@@ -96,3 +96,8 @@ export function adaptiveFloor(residualGain: number, targetPower: number, restPow
   const gain = residualGain * Math.sqrt(targetPower / restPower);
   return gain < MAX_ADAPTIVE_FLOOR ? gain : MAX_ADAPTIVE_FLOOR;
 }
+
+/** The bins whose centre frequency lies below `hz`, for a low cut (0 -> none). */
+export function lowCutBins(hz: number, sampleRate: number, nFft: number): number {
+  return hz > 0 ? Math.ceil((hz * nFft) / sampleRate) : 0;
+}

@@ -1,6 +1,7 @@
 import { check } from '../errors.js';
 import type { SolveSettings } from './block-solver.js';
-import { DEFAULT_RESIDUAL_DB, LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
+import { DEFAULT_LOW_CUT_HZ, DEFAULT_RESIDUAL_DB, LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
+import { lowCutBins } from './mask.js';
 import { buildSeparationModel, DEFAULT_SPARSITY, type SeparationModel } from './model.js';
 import type { DenoiseOptions, SeparateOptions } from './separate.js';
 
@@ -72,6 +73,8 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
   const solveStride = options.solveStride ?? DEFAULT_SOLVE_STRIDE;
   check(Number.isInteger(solveStride) && solveStride >= 1 && solveStride <= 8, `solveStride must be an integer in [1, 8]; got ${solveStride}`);
   const coarseShare = options.coarseShare ?? DEFAULT_COARSE_SHARE;
+  const lowCutHz = options.lowCutHz ?? 0;
+  check(lowCutHz >= 0 && lowCutHz <= 1000, `lowCutHz must be in [0, 1000]; got ${lowCutHz}`);
   check(coarseShare >= 0 && coarseShare <= 1, `coarseShare must be in [0, 1]; got ${coarseShare}`);
   const settings: SolveSettings = {
     iterations,
@@ -93,6 +96,7 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
     overRelax,
     solveStride,
     coarseIterations: Math.round(coarseShare * iterations),
+    lowCutBins: lowCutBins(lowCutHz, model.sampleRate, model.nFft),
   };
   return { model, settings, blockFrames, contextFrames, maxFrames: blockFrames + 2 * contextFrames };
 }
@@ -106,6 +110,7 @@ export function denoiseSources(options: DenoiseOptions): SeparateOptions {
   return {
     ...options,
     residualDb,
+    lowCutHz: options.lowCutHz ?? DEFAULT_LOW_CUT_HZ,
     sources: [
       { name: 'speech', dictionaries: list(options.speech), sparsity: options.speechSparsity },
       { name: 'noise', dictionaries: noise, learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: noiseSparsity },

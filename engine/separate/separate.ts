@@ -54,6 +54,12 @@ export interface SeparateOptions {
   solveStride?: number;
   /** Share of the iterations run first on twice solveStride's frames (coarse to fine). Default 0.75 (DEFAULT_COARSE_SHARE); 0: none. */
   coarseShare?: number;
+  /**
+   * Below this frequency the target (speech) gets none of the signal: rumble, handling noise and
+   * DC are left to the other sources whatever the dictionaries say (speech has no energy below the
+   * lowest voice's fundamental). Default 0 (off).
+   */
+  lowCutHz?: number;
   /** Block length in seconds: memory and parallel granularity. Default 8. */
   blockSeconds?: number;
   /** Frames of context each side of a block. Default 0. */

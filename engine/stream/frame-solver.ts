@@ -63,6 +63,8 @@ export class FrameSolver {
   // Set floorGain before finish(); read noiseShare after it.
   /** The speech mask's floor (the reduction limit as a gain; 0 = none). */
   floorGain = 0;
+  /** Bins below this one give the speech nothing (StreamingDenoiserOptions.lowCutHz). */
+  lowCutBins = 0;
   /** The noise source's share of the last finished frame's modelled magnitude, in [0, 1]. */
   noiseShare = 0;
   /** Sum of squares of the last finished frame's speech and noise estimates (before the masks). */
@@ -203,6 +205,10 @@ export class FrameSolver {
       if (floor > 0 && m < floor) m = floor;
       S[f] = m;
       sNoise[f] = 1 - m;
+    }
+    for (let f = 0; f < this.lowCutBins && f < bins; f++) {
+      S[f] = 0;
+      sNoise[f] = 1;
     }
   }
 

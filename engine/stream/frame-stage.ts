@@ -1,5 +1,5 @@
 import type { KernelFactory } from '../nmf/kernels.js';
-import { MIN_ADAPTIVE_REDUCTION_DB, reductionFloor } from '../separate/mask.js';
+import { lowCutBins, MIN_ADAPTIVE_REDUCTION_DB, reductionFloor } from '../separate/mask.js';
 
 /** The adaptive floor's largest gain, as in mask.ts (here a module-local constant: read from another module, V8 boxed it on the audio path). */
 const MAX_ADAPTIVE_FLOOR = reductionFloor(MIN_ADAPTIVE_REDUCTION_DB);
@@ -273,6 +273,7 @@ export class FrameStage {
 
   private createPair(model: SeparationModel): SolverPair {
     const solver = new FrameSolver(model, this.kernels, this.settings.maskPower, this.settings.leakScale, this.speechWeight);
+    solver.lowCutBins = lowCutBins(this.settings.lowCutHz, model.sampleRate, model.nFft);
     return { solver, learner: new OnlineNoiseLearner(solver, this.settings.noiseLearning) };
   }
 

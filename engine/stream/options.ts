@@ -1,7 +1,7 @@
 import type { Dictionary } from '../dictionary/dictionary.js';
 import { check, QuellError } from '../errors.js';
 import type { KernelFactory } from '../nmf/kernels.js';
-import { DEFAULT_RESIDUAL_DB } from '../presets.js';
+import { DEFAULT_LOW_CUT_HZ, DEFAULT_RESIDUAL_DB } from '../presets.js';
 import { DEFAULT_SPARSITY } from '../separate/model.js';
 import { DEFAULT_NOISE_LEARNING, type NoiseLearningSettings } from './noise-learner.js';
 
@@ -55,6 +55,8 @@ export interface StreamingDenoiserOptions {
    * DEFAULT_RESIDUAL_DB (22), as `denoiseAudio`; Infinity: off.
    */
   residualDb?: number;
+  /** Below this frequency the speech gets nothing (rumble, DC), as offline (SeparateOptions.lowCutHz). Default DEFAULT_LOW_CUT_HZ. */
+  lowCutHz?: number;
   /** Start bypassed (output = input delayed by the latency). Default false. */
   bypass?: boolean;
   /** Length of the crossfades for bypass, reduction and dictionary changes, in seconds. Default 0.02. */
@@ -88,6 +90,7 @@ export interface StreamingSettings {
   reductionDb: number;
   speechWeight: number;
   residualDb: number;
+  lowCutHz: number;
   bypass: boolean;
   crossfadeSeconds: number;
   maxBlockSamples: number;
@@ -119,6 +122,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
     reductionDb: options.reductionDb ?? Infinity,
     speechWeight: options.speechWeight ?? 1,
     residualDb: options.residualDb ?? DEFAULT_RESIDUAL_DB,
+    lowCutHz: options.lowCutHz ?? DEFAULT_LOW_CUT_HZ,
     bypass: options.bypass ?? false,
     crossfadeSeconds: options.crossfadeSeconds ?? 0.02,
     maxBlockSamples: options.maxBlockSamples ?? 4096,
@@ -136,6 +140,7 @@ export function resolveStreamingOptions(options: StreamingDenoiserOptions): Stre
   check(forgetting > 0 && forgetting < 1, `noiseLearning.forgetting must be in (0, 1); got ${String(forgetting)}`);
   check(focus >= 0 && focus <= 64, `noiseLearning.focus must be in [0, 64]; got ${String(focus)}`);
   check(quietMargin >= 1 && quietMargin <= 100, `noiseLearning.quietMargin must be in [1, 100]; got ${String(quietMargin)}`);
+  check(s.lowCutHz >= 0 && s.lowCutHz <= 1000, `lowCutHz must be in [0, 1000]; got ${String(s.lowCutHz)}`);
   check(s.maskPower > 0 && s.maskPower <= 4, `maskPower must be in (0, 4]; got ${String(s.maskPower)}`);
   check(s.leakScale >= 0 && s.leakScale <= 100, `leakScale must be in [0, 100]; got ${String(s.leakScale)}`);
   const smooth = s.maskSmoothingFrames;

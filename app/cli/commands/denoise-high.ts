@@ -34,6 +34,7 @@ export interface HighDenoiseJob {
   targetWeight?: number;
   iterations?: number;
   sparsity?: number;
+  lowCutHz?: number;
   bits?: OutputBits;
   format: OutputFormat;
   jobs: number;
@@ -80,7 +81,7 @@ export async function denoiseHighCommand(job: HighDenoiseJob, batch: BatchOption
   }
   const profiles = await noiseProfiles(job, speeches, job.quiet);
   const analyses = speeches.map((speech, k) => ({ speech, noise: profiles[k] }));
-  const denoise = { reductionDb: job.reductionDb, residualDb: job.residualDb, targetWeight: job.targetWeight, iterations: job.iterations, sparsity: job.sparsity, noiseLearnedAtoms: job.freeNoise };
+  const denoise = { reductionDb: job.reductionDb, residualDb: job.residualDb, targetWeight: job.targetWeight, iterations: job.iterations, sparsity: job.sparsity, noiseLearnedAtoms: job.freeNoise, lowCutHz: job.lowCutHz };
   // A batch runs up to --jobs files at once, each on a thread of its own; with threads to spare
   // (one file, two jobs), a file's two analyses run at once. The output does not depend on it.
   const files = Math.max(1, prepared.targets.length);

@@ -22,6 +22,7 @@ export interface StreamDenoiseJob {
   residualDb?: number;
   iterations?: number;
   sparsity?: number;
+  lowCutHz?: number;
   bits?: OutputBits;
   format: OutputFormat;
   force: boolean;
@@ -54,6 +55,7 @@ export async function denoiseStreamCommand(job: StreamDenoiseJob, batch: BatchOp
       residualDb: job.residualDb,
       iterationsPerFrame: job.iterations,
       sparsity: job.sparsity,
+      lowCutHz: job.lowCutHz,
       blockSamples: block,
       deviceRate,
       onProgress,

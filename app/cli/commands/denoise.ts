@@ -42,6 +42,8 @@ Options:
                          least): clear speech is not carved out with the last of the noise
   --reduction DB         most any time-frequency bin is attenuated, in dB (overrides the floor
                          --strength sets; default: no fixed limit)
+  --low-cut HZ           below this frequency nothing is kept as speech: rumble, wind and
+                         handling noise go (default 60; 0 keeps the lowest band)
   --quality Q            standard (the default) or high: the recording analysed twice, with 512- and
                          1024-point frames, the two results averaged, then done again with a noise
                          dictionary learned from where that result found noise alone (beside a
@@ -83,6 +85,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     'free-noise': { type: 'string' },
     strength: { type: 'string' },
     reduction: { type: 'string' },
+    'low-cut': { type: 'string' },
     iterations: { type: 'string' },
     quality: { type: 'string' },
     sparsity: { type: 'string' },
@@ -110,6 +113,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
   const reductionDb = numberOption(values, 'reduction', 0, 200) ?? strength.reductionDb;
   const { targetWeight, residualDb } = strength;
   const iterations = numberOption(values, 'iterations', 1, 10000, true);
+  const lowCutHz = numberOption(values, 'low-cut', 0, 1000);
   const sparsity = numberOption(values, 'sparsity', 0, 1000);
   const noiseArgs = listOption(values, 'noise');
   const freeNoiseArg = numberOption(values, 'free-noise', 0, 512, true);
@@ -152,7 +156,7 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     if (noiseRange && prepared.targets.length > 1) throw new QuellError('E_PARAM', `denoise: --noise-from names a stretch of one input but there are ${prepared.targets.length}`);
     const firstInput = prepared.targets[0]?.input;
     if (quality === 'high') {
-      const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, bits, format: prepared.format, jobs, force, quiet };
+      const job = { firstInput, speech, hires, noiseArgs, noiseRange, noiseFrom, freeNoise: freeNoiseArg, reductionDb, residualDb, targetWeight, iterations, sparsity, lowCutHz, bits, format: prepared.format, jobs, force, quiet };
       return await denoiseHighCommand(job, batch, prepared, ctx);
     }
     const noise: Dictionary[] = [];
@@ -171,12 +175,12 @@ export async function denoiseCommand(argv: string[], ctx: CommandContext): Promi
     }
     if (values.stream) {
       // The live default learns fewer atoms online (engine/stream/options.ts): a frame's budget is fixed.
-      return await denoiseStreamCommand({ speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, bits, format: prepared.format, force, json, quiet, block, deviceRate }, batch, prepared, ctx);
+      return await denoiseStreamCommand({ speech, noise, freeNoise: freeNoiseArg, reductionDb, speechWeight: targetWeight, residualDb, iterations, sparsity, lowCutHz, bits, format: prepared.format, force, json, quiet, block, deviceRate }, batch, prepared, ctx);
     }
 
     // Blocks are solved on `jobs` worker threads (the result does not depend on how many); a batch
     // also runs up to `jobs` files at once, WAV streamed in bounded memory (engine/node/separate-file.ts).
-    const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity }));
+    const plan = planSeparation(denoiseSources({ speech, noise, noiseLearnedAtoms: freeNoise, reductionDb, residualDb, targetWeight, iterations, sparsity, lowCutHz }));
     return await denoiseBatch<FileSolver>(ctx, batch, prepared, (run) => withSolverPool(plan, jobs, (solver, signal) => run(signal, solver)), async ({ input, out, noiseOut }, solver, signal, onProgress) => {
       const result = await separateFile(input, solver, { outputs: [out, noiseOut], bits, format: prepared.format, force, signal, onProgress });
       return {
