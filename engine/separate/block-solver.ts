@@ -246,7 +246,7 @@ export class BlockSolver {
       for (let j = 0; j < sources - 1; j++) this.smooth(S.subarray(j * plane, (j + 1) * plane), frames, bins, settings.smoothFrames, settings.smoothBins);
       lastAsRest(S, sources, plane);
     }
-    if ((settings.lowCutBins ?? 0) > 0 && settings.target >= 0 && sources > 1) cutLowBins(S, sources, frames, bins, settings.target, settings.lowCutBins!);
+    if ((settings.lowCutBins ?? 0) > 0 && settings.target >= 0 && sources > 1) cutLowBins(S, sources, frames, bins, settings.target, settings.lowCutBins!, reductionFloor(settings.reductionDb));
     // Keep the core frames only, packed source by source (moving forward, so nothing is overwritten early).
     const core = coreFrames * bins;
     for (let j = 0; j < sources; j++) S.copyWithin(j * core, j * plane + coreOffset * bins, j * plane + (coreOffset + coreFrames) * bins);
@@ -464,8 +464,12 @@ function moveLeaksToOther(S: Float32Array, t0: number, o0: number, frames: numbe
   }
 }
 
-/** Moves the target's share of bins below `cut` to the other sources, in their proportions (evenly where they had none). */
-function cutLowBins(S: Float32Array, sources: number, frames: number, bins: number, target: number, cut: number): void {
+/**
+ * Gives the target only `floor` of the bins below `cut` (the fixed reduction floor: a low cut is
+ * a filter the user's --reduction still limits, but not the adaptive floor), the rest to the other
+ * sources in their proportions (evenly where they had none).
+ */
+function cutLowBins(S: Float32Array, sources: number, frames: number, bins: number, target: number, cut: number, floor: number): void {
   const plane = frames * bins;
   const n = Math.min(cut, bins);
   for (let t = 0; t < frames; t++) {
@@ -475,9 +479,9 @@ function cutLowBins(S: Float32Array, sources: number, frames: number, bins: numb
       const rest = 1 - share;
       for (let j = 0; j < sources; j++) {
         if (j === target) continue;
-        S[j * plane + i] = rest > 1e-12 ? S[j * plane + i] / rest : 1 / (sources - 1);
+        S[j * plane + i] = (1 - floor) * (rest > 1e-12 ? S[j * plane + i] / rest : 1 / (sources - 1));
       }
-      S[target * plane + i] = 0;
+      S[target * plane + i] = floor;
     }
   }
 }

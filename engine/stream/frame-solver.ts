@@ -63,8 +63,9 @@ export class FrameSolver {
   // Set floorGain before finish(); read noiseShare after it.
   /** The speech mask's floor (the reduction limit as a gain; 0 = none). */
   floorGain = 0;
-  /** Bins below this one give the speech nothing (StreamingDenoiserOptions.lowCutHz). */
+  /** Bins below this one give the speech only lowCutGain (StreamingDenoiserOptions.lowCutHz): the fixed floor, never the adaptive one. */
   lowCutBins = 0;
+  lowCutGain = 0;
   /** The noise source's share of the last finished frame's modelled magnitude, in [0, 1]. */
   noiseShare = 0;
   /** Sum of squares of the last finished frame's speech and noise estimates (before the masks). */
@@ -206,9 +207,10 @@ export class FrameSolver {
       S[f] = m;
       sNoise[f] = 1 - m;
     }
+    const cut = this.lowCutGain;
     for (let f = 0; f < this.lowCutBins && f < bins; f++) {
-      S[f] = 0;
-      sNoise[f] = 1;
+      S[f] = cut;
+      sNoise[f] = 1 - cut;
     }
   }
 

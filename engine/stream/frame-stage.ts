@@ -206,6 +206,7 @@ export class FrameStage {
     const { solver, learner } = this.pair;
     // The reduction floor, ramped (inline: a float returned from a call may be boxed).
     let floor = this.floorFrom + ((this.floorTo - this.floorFrom) * this.floorStep) / this.rampFrames;
+    const fixedFloor = floor;
     if (this.floorStep < this.rampFrames) this.floorStep++;
     // The adaptive floor on the SNR of the frames so far: adaptiveFloor (engine/separate/mask.ts)
     // written out, as no float may cross a call here.
@@ -214,6 +215,7 @@ export class FrameStage {
       if (adaptive > MAX_ADAPTIVE_FLOOR) adaptive = MAX_ADAPTIVE_FLOOR;
       if (adaptive > floor) floor = adaptive;
     }
+    solver.lowCutGain = fixedFloor;
     solver.floorGain = floor;
     solver.finish();
     this.speechPower = this.speechPower * this.levelDecay + solver.speechEnergy;

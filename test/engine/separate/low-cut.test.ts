@@ -55,6 +55,13 @@ describe('the low cut', () => {
     expect(amplitudeAt(off.speech.channels[0], RUMBLE_HZ, from, to)).toBeGreaterThan(0.05 * RUMBLE);
   });
 
+  it('keeps to --reduction: with at most 12 dB removed, the rumble in the speech is 12 dB down, not gone', () => {
+    const limited = denoiseAudio({ sampleRate: RATE, channels: [mix] }, { speech, noise, lowCutHz: 60, reductionDb: 12 });
+    const a = amplitudeAt(limited.speech.channels[0], RUMBLE_HZ, RATE / 2, mix.length - RATE / 2) / RUMBLE;
+    expect(a).toBeGreaterThan(10 ** (-12 / 20) * 0.95);
+    expect(a).toBeLessThan(10 ** (-12 / 20) * 1.15);
+  });
+
   it('live: the streaming denoiser cuts it too', () => {
     const out = denoiseStream(mix, RATE, { speech, noise, onlineNoiseAtoms: 0, lowCutHz: 60, blockSamples: 128, deviceRate: RATE }).samples;
     const from = RATE;

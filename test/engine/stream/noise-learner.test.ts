@@ -44,9 +44,9 @@ describe('online noise learning', () => {
     }
     const noisy = s.map((v, i) => v + noise[i]);
     // The learned atoms alone (the leak transfer, a second noise path, off), learning frozen (no
-    // noise model at all: the output is the input), and the default.
+    // noise model at all, and no low cut: the output is the input), and the default.
     const learned = denoiseStream(noisy, rate, { speech, leakScale: 0 }).samples;
-    const frozen = denoiseStream(noisy, rate, { speech, leakScale: 0, learnNoise: false }).samples;
+    const frozen = denoiseStream(noisy, rate, { speech, leakScale: 0, learnNoise: false, lowCutHz: 0 }).samples;
     const standard = denoiseStream(noisy, rate, { speech }).samples;
     const tail = (x: Float32Array) => x.subarray(3 * rate);
     const input = siSdr(tail(s), tail(noisy));
