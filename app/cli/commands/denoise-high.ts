@@ -9,7 +9,7 @@ import type { OutputFormat } from '../../../engine/node/audio-file-writer.js';
 import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
 import { denoiseBatch, type BatchOptions, type PreparedBatch } from '../batch.js';
 import type { CommandContext } from '../context.js';
-import { looksLikeDictionary, resolveDictionary } from '../dictionaries.js';
+import { looksLikeDictionary, resolveDictionary } from '../../../engine/node/resolve-dictionary.js';
 import { readMono, readMonoStretch } from '../inputs.js';
 import { withCancellation } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
