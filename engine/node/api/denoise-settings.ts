@@ -1,13 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
-import { dictionaryAtStft } from '../../dictionary/at-stft.js';
+import { statSync } from 'node:fs';
 import type { Dictionary } from '../../dictionary/dictionary.js';
-import { trainNoiseClip } from '../../dictionary/noise-clip.js';
 import { QuellError } from '../../errors.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, strengthSettings } from '../../presets.js';
 import type { Analysis, HighQualityOptions } from '../../separate/high-quality.js';
 import type { DenoiseOptions } from '../../separate/separate.js';
-import { readMono } from '../read-mono.js';
-import { defaultDictionary, looksLikeDictionary, resolveDictionary, resolveNoise } from '../resolve-dictionary.js';
+import { noiseAtStft, readNoiseProfile, type NoiseProfile } from '../noise-profiles.js';
+import { defaultDictionary, resolveDictionary, resolveNoise } from '../resolve-dictionary.js';
 
 /** A dictionary, or what loadDictionary takes: a bundled or installed name, or a .qdict path. */
 export type DictionaryRef = Dictionary | string;
@@ -91,21 +89,10 @@ export async function resolveDenoise(settings: DenoiseSettings): Promise<Resolve
   if (speeches[0].nFft === speeches[1].nFft && speeches[0].hopSamples === speeches[1].hopSamples) {
     throw new QuellError('E_PARAM', `speech and speech1024 have the same STFT (${speeches[0].nFft}/${speeches[0].hopSamples}); the second analysis needs other frames (nFft 1024, hopSamples 256)`);
   }
-  // Each analysis gets the profile at its own STFT: a recording is learned at each, a dictionary
-  // (made for one STFT) is interpolated to the other's frames, as `quell denoise --quality high` does.
-  const profiles: ({ clip: { samples: Float32Array; what: string; label: string } } | { dict: Dictionary })[] = [];
-  for (const ref of noiseRefs) {
-    if (typeof ref !== 'string') profiles.push({ dict: ref });
-    else if (!existsSync(ref) || !statSync(ref).isFile() || looksLikeDictionary(ref)) profiles.push({ dict: await resolveDictionary(ref, 'noise') });
-    else {
-      const clip = await readMono(ref, speech.sampleRate);
-      profiles.push({ clip: { samples: clip.samples, what: `noise clip ${ref}`, label: clip.name } });
-    }
-  }
-  const analyses = speeches.map((s) => ({
-    speech: s,
-    noise: profiles.map((p) => ('dict' in p ? dictionaryAtStft(p.dict, s) : trainNoiseClip(p.clip.samples, s, { what: p.clip.what, label: p.clip.label, createdBy: 'quell denoise --quality high' }))),
-  }));
+  // Each analysis gets the profile at its own STFT, as `quell denoise --quality high` does.
+  const profiles: NoiseProfile[] = [];
+  for (const ref of noiseRefs) profiles.push(typeof ref === 'string' ? await readNoiseProfile(ref, speech.sampleRate) : { dict: ref });
+  const analyses = speeches.map((s) => ({ speech: s, noise: noiseAtStft(profiles, s, 'quell denoise --quality high') }));
   // The learned atoms' default depends on the pass (high-quality.ts): only an explicit count is passed.
   return { quality, analyses, options: { reductionDb, residualDb, targetWeight, iterations, sparsity, noiseLearnedAtoms: settings.noiseLearnedAtoms, lowCutHz } };
 }

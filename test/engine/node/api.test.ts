@@ -68,11 +68,25 @@ describe('denoiseFile', () => {
     expect(bytes(join(dir, 'api.wav')).equals(bytes(join(dir, 'cli.wav')))).toBe(true);
   }, 180_000);
 
-  it.each([1, 2])('stops on an AbortSignal with E_CANCELLED and leaves no output (%i job(s))', async (jobs) => {
+  it("writes what `quell denoise --quality high --noise CLIP --noise wind` writes", async () => {
+    const dir = tempDir();
+    const input = noisyFile(dir, 'talk.wav', 3);
+    const clip = join(FIXTURES, 'e2e', 'noise-clip.wav');
+    await denoiseFile(input, join(dir, 'api.wav'), { quality: 'high', noise: [clip, 'wind'], strength: 1.5, jobs: 1 });
+    const cli = await quell('denoise', input, '-o', join(dir, 'cli.wav'), '--quality', 'high', '--noise', clip, '--noise', 'wind', '--strength', '1.5', '--jobs', '1', '-q');
+    expect(cli.code).toBe(0);
+    expect(bytes(join(dir, 'api.wav')).equals(bytes(join(dir, 'cli.wav')))).toBe(true);
+  }, 180_000);
+
+  it.each([
+    ['standard', 1],
+    ['standard', 2],
+    ['high', 2],
+  ] as const)('stops on an AbortSignal with E_CANCELLED and leaves no output (quality %s, %i job(s))', async (quality, jobs) => {
     const dir = tempDir();
     const input = noisyFile(dir, 'long.wav', 30);
     const controller = new AbortController();
-    const run = denoiseFile(input, join(dir, 'out.wav'), { noiseOutput: join(dir, 'noise.wav'), jobs, signal: controller.signal, onProgress: () => controller.abort() });
+    const run = denoiseFile(input, join(dir, 'out.wav'), { quality, noiseOutput: join(dir, 'noise.wav'), jobs, signal: controller.signal, onProgress: () => controller.abort() });
     await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
     expect(readdirSync(dir)).toEqual(['long.wav']);
   }, 60_000);
