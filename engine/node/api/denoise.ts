@@ -5,7 +5,10 @@ import { denoiseAudio, type SeparationStats } from '../../separate/separate.js';
 import { resolveDenoise, type DenoiseSettings } from './denoise-settings.js';
 
 export interface DenoiseCallOptions extends DenoiseSettings {
-  /** Checked before the work and between blocks (the work runs on this thread). */
+  /**
+   * Checked before the work and between blocks. The work runs synchronously on this thread, so only
+   * an abort from onProgress lands mid-way (a timer cannot fire): denoiseFile runs on worker threads.
+   */
   signal?: AbortSignal;
   /** Fraction done, in [0, 1]; reaches 1. */
   onProgress?: (fraction: number) => void;
