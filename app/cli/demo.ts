@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWav } from '../../engine/audio/wav.js';
 import { siSdr, stoi } from '../../engine/metrics/index.js';
-import { packageRoot } from './bundled.js';
+import { packageRoot } from '../../engine/node/bundled-dictionaries.js';
 import { main } from './main.js';
 
 const root = packageRoot();

@@ -8,6 +8,8 @@ import { QuellError } from '../../engine/errors.js';
 import { readAudioFile } from '../../engine/node/decode.js';
 import { WavFileReader } from '../../engine/node/wav-file-reader.js';
 
+export { readMono } from '../../engine/node/read-mono.js';
+
 export const AUDIO_EXTENSIONS = ['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga', '.opus', '.m4a', '.aac', '.aif', '.aiff', '.caf', '.webm'];
 
 /** Expands directories (their audio files, sorted, not recursive) and checks the rest exist. */
@@ -33,18 +35,6 @@ export function expandInputs(items: string[]): string[] {
     }
   }
   return out;
-}
-
-/**
- * A file as mono at `sampleRate`, for training and noise clips.
- * @throws QuellError as readAudioFile; E_FORMAT if the file holds NaN or infinite samples.
- */
-export async function readMono(path: string, sampleRate: number): Promise<{ name: string; samples: Float32Array; audio: AudioData }> {
-  const audio = await readAudioFile(path);
-  checkFiniteSamples(path, audio.channels, audio.sampleRate); // before resampling spreads a NaN
-  const mono = downmix(audio);
-  const samples = audio.sampleRate === sampleRate ? mono : resample(mono, audio.sampleRate, sampleRate);
-  return { name: basename(path), samples, audio };
 }
 
 /** "12.5", "1:02.5" or "1:02:03" as seconds; NaN if it is none of these. */

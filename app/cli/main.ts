@@ -6,7 +6,7 @@ import { infoCommand } from './commands/info.js';
 import { separateCommand } from './commands/separate.js';
 import { trainCommand } from './commands/train.js';
 import { errorMessage, processContext, type CommandContext } from './context.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../../engine/node/version.js';
 
 const HELP = `quell ${VERSION}: speech denoising and source separation with supervised sparse NMF
 

@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { QuellError } from '../../engine/errors.js';
 import type { FileSolver } from '../../engine/node/separate-file.js';
-import { BlockWorkerPool } from '../../engine/node/worker-pool.js';
-import { defaultKernels } from '../../engine/nmf/default-kernels.js';
+import { createFileSolver } from '../../engine/node/file-solver.js';
 import type { SeparationPlan } from '../../engine/separate/plan.js';
-import { inThreadSolver } from '../../engine/separate/separate-async.js';
 
 /** `--jobs` when absent: one solver thread per core the process may use. */
 export function defaultJobs(): number {
@@ -21,33 +19,25 @@ export function maxJobs(): number {
 }
 
 /**
- * Runs `run` with `jobs` solver threads, and cancellation on Ctrl-C: the first SIGINT stops the
- * solving, so every file in progress fails with E_CANCELLED and removes its temporary outputs; a
- * second SIGINT exits at once (status 130).
- *
- * One job runs on this thread: no worker to start and no copies between threads (on one core, a
- * worker only competes with this thread), the same BlockProcessor and so the same output. The event
- * loop turns between blocks, where a SIGINT is seen. More jobs run on a pool of worker threads,
- * terminated on SIGINT (the only way to stop a block mid-solve) and when `run` settles.
+ * Runs `run` with `jobs` solver threads (createFileSolver), and cancellation on Ctrl-C: the first
+ * SIGINT stops the solving (the worker threads are terminated, the only way to stop a block
+ * mid-solve), so every file in progress fails with E_CANCELLED and removes its temporary outputs;
+ * a second SIGINT exits at once (status 130). The threads end when `run` settles.
  */
 export async function withSolverPool<T>(plan: SeparationPlan, jobs: number, run: (solver: FileSolver, signal: { aborted: boolean }) => Promise<T>): Promise<T> {
   const signal = { aborted: false };
-  const pool = jobs > 1 ? new BlockWorkerPool(plan, { size: jobs }) : null;
-  // setImmediate, not a resolved promise: pending I/O and a SIGINT get their turn between blocks.
-  const solveJob = pool ? pool.solve : inThreadSolver(plan, defaultKernels(), { signal, defer: setImmediate });
+  const handle = createFileSolver(plan, jobs, signal);
   const onSigint = (): void => {
     if (signal.aborted) process.exit(130);
     signal.aborted = true;
-    void pool?.terminate();
+    void handle.terminate();
   };
   process.on('SIGINT', onSigint);
   try {
-    // With workers, one block more than threads: a thread that finishes finds the next block
-    // queued while this thread is still turning the previous one into output.
-    return await run({ plan, solveJob, maxInFlight: pool ? jobs + 1 : 1 }, signal);
+    return await run(handle.solver, signal);
   } finally {
     process.off('SIGINT', onSigint);
-    await pool?.terminate();
+    await handle.terminate();
   }
 }
 

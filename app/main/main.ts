@@ -10,6 +10,10 @@ import { createMainWindow } from './window.js';
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
 
 app.enableSandbox();
+// `npm start` runs `electron dist/electron/main.js` (package.json's `main` is the library's entry),
+// which would name the app "Electron": the packaged name, so userData (the dictionary library) is
+// the folder `quell dictionaries` reads in development too.
+app.setName('Quell');
 
 async function start(): Promise<void> {
   const paths = appPaths({

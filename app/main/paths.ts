@@ -16,10 +16,13 @@ export interface AppPaths {
  * app.getAppPath(); `resourcesPath` is process.resourcesPath; `userData` is app.getPath('userData').
  */
 export function appPaths(options: { mainFile: string; appPath: string; resourcesPath: string; userData: string; packaged: boolean }): AppPaths {
+  // In development the app is started as `electron dist/electron/main.js` (package.json's `main` is
+  // the library's entry), so the repository is two folders above the main script, whatever appPath is.
+  const root = options.packaged ? options.appPath : join(dirname(options.mainFile), '..', '..');
   return {
-    webRoot: join(options.appPath, 'dist', 'web'),
+    webRoot: join(root, 'dist', 'web'),
     preload: join(dirname(options.mainFile), 'preload.cjs'),
-    bundledDictionaries: options.packaged ? join(options.resourcesPath, 'dictionaries') : join(options.appPath, 'dictionaries'),
+    bundledDictionaries: options.packaged ? join(options.resourcesPath, 'dictionaries') : join(root, 'dictionaries'),
     library: join(options.userData, 'dictionaries'),
   };
 }

@@ -1,18 +1,2 @@
-/** dictionaries/manifest.json: what the command line, the Electron main process and the web build read. */
-export interface ManifestEntry {
-  file: string;
-  kind: 'speech' | 'noise';
-  label: string;
-  atoms: number;
-  /** The STFT it was trained at. */
-  nFft: number;
-  hopSamples: number;
-  description: string;
-  /** Recordings the dictionary was trained on. */
-  trainedOn: string[];
-}
-
-export interface Manifest {
-  defaults: { speech: string; noise: string };
-  dictionaries: Record<string, ManifestEntry>;
-}
+// The manifest's type lives with the engine's dictionaries (the Node API reads it too).
+export type { Manifest, ManifestEntry } from '../../engine/dictionary/manifest.js';

@@ -1,6 +1,6 @@
 import { check } from '../errors.js';
 import type { SolveSettings } from './block-solver.js';
-import { DEFAULT_LOW_CUT_HZ, DEFAULT_RESIDUAL_DB, LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
+import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_LOW_CUT_HZ, DEFAULT_RESIDUAL_DB, LEARNED_NOISE_SPARSITY_SCALE } from '../presets.js';
 import { lowCutBins } from './mask.js';
 import { buildSeparationModel, DEFAULT_SPARSITY, type SeparationModel } from './model.js';
 import type { DenoiseOptions, SeparateOptions } from './separate.js';
@@ -104,16 +104,18 @@ export function planSeparation(options: SeparateOptions): SeparationPlan {
 /** A denoiser's options as a two-source separation: speech (the target) and noise. */
 export function denoiseSources(options: DenoiseOptions): SeparateOptions {
   const list = <T>(d: T | T[]): T[] => (Array.isArray(d) ? d : [d]);
-  const noise = list(options.noise);
+  // No noise given: none, and the noise learned on the input (the CLI's default); given: as given.
+  const noise = options.noise === undefined ? [] : list(options.noise);
+  const noiseLearnedAtoms = options.noiseLearnedAtoms ?? (options.noise === undefined ? DEFAULT_LEARNED_NOISE_ATOMS : 0);
   const residualDb = options.residualDb ?? DEFAULT_RESIDUAL_DB;
-  const noiseSparsity = options.noiseSparsity ?? ((options.noiseLearnedAtoms ?? 0) > 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
+  const noiseSparsity = options.noiseSparsity ?? (noiseLearnedAtoms > 0 ? LEARNED_NOISE_SPARSITY_SCALE * (options.sparsity ?? DEFAULT_SPARSITY) : undefined);
   return {
     ...options,
     residualDb,
     lowCutHz: options.lowCutHz ?? DEFAULT_LOW_CUT_HZ,
     sources: [
       { name: 'speech', dictionaries: list(options.speech), sparsity: options.speechSparsity },
-      { name: 'noise', dictionaries: noise, learnedAtoms: options.noiseLearnedAtoms ?? 0, sparsity: noiseSparsity },
+      { name: 'noise', dictionaries: noise, learnedAtoms: noiseLearnedAtoms, sparsity: noiseSparsity },
     ],
     target: 'speech',
   };

@@ -147,9 +147,13 @@ export function separateAudio(audio: AudioData, options: SeparateOptions): Separ
 
 export interface DenoiseOptions extends Omit<SeparateOptions, 'sources' | 'target'> {
   speech: Dictionary | Dictionary[];
-  /** Noise dictionaries; may be empty when noiseLearnedAtoms > 0. */
-  noise: Dictionary | Dictionary[];
-  /** Noise atoms learned on the input itself, for noises no dictionary covers. Default 0. */
+  /** Noise dictionaries; may be empty when noiseLearnedAtoms > 0. Default: none (and the noise learned on the input). */
+  noise?: Dictionary | Dictionary[];
+  /**
+   * Noise atoms learned on the input itself, for noises no dictionary covers. Default:
+   * DEFAULT_LEARNED_NOISE_ATOMS (32) when `noise` is not given, as `quell denoise` does; 0 when it is
+   * (pass LEARNED_ATOMS_WITH_PROFILE for the CLI's default on top of a noise profile).
+   */
   noiseLearnedAtoms?: number;
   speechSparsity?: number;
   /** L1 weight on the noise's activations. Default: the sparsity, times LEARNED_NOISE_SPARSITY_SCALE when atoms are learned on the input. */

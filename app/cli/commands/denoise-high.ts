@@ -1,16 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { OutputBits } from '../../../engine/audio/wav.js';
-import { dictionaryAtStft } from '../../../engine/dictionary/at-stft.js';
 import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
-import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { QuellError } from '../../../engine/errors.js';
 import type { OutputFormat } from '../../../engine/node/audio-file-writer.js';
 import { denoiseFileHighQuality } from '../../../engine/node/high-quality-file.js';
 import { denoiseBatch, type BatchOptions, type PreparedBatch } from '../batch.js';
 import type { CommandContext } from '../context.js';
-import { looksLikeDictionary, resolveDictionary } from '../dictionaries.js';
-import { readMono, readMonoStretch } from '../inputs.js';
+import { noiseAtStft, readNoiseProfile, type NoiseProfile } from '../../../engine/node/noise-profiles.js';
+import { resolveDictionary } from '../../../engine/node/resolve-dictionary.js';
+import { readMonoStretch } from '../inputs.js';
 import { withCancellation } from '../parallel.js';
 import { ProgressBar } from '../progress.js';
 
@@ -49,29 +47,22 @@ export interface HighDenoiseJob {
  * the other analysis gets its atoms interpolated to its frames (engine/dictionary/at-stft.ts).
  */
 async function noiseProfiles(job: HighDenoiseJob, speeches: Dictionary[], quiet: boolean): Promise<Dictionary[][]> {
-  const profiles: ({ clip: { samples: Float32Array; what: string; label: string } } | { dict: Dictionary })[] = [];
-  for (const arg of job.noiseArgs) {
-    if (!existsSync(arg) || !statSync(arg).isFile() || looksLikeDictionary(arg)) {
-      profiles.push({ dict: await resolveDictionary(arg, 'noise') });
-      continue;
-    }
-    const clip = await readMono(arg, job.speech.sampleRate);
-    profiles.push({ clip: { samples: clip.samples, what: `noise clip ${arg}`, label: clip.name } });
-  }
+  const profiles: NoiseProfile[] = [];
+  for (const arg of job.noiseArgs) profiles.push(await readNoiseProfile(arg, job.speech.sampleRate));
   if (job.noiseRange && job.firstInput) {
     const [start, end] = job.noiseRange;
     profiles.push({ clip: { samples: await readMonoStretch(job.firstInput, start, end, job.speech.sampleRate), what: `--noise-from ${job.noiseFrom}`, label: `${basename(job.firstInput)} ${start}-${end} s` } });
   }
-  return speeches.map((speech) =>
-    profiles.map((profile) => {
-      if ('dict' in profile) return dictionaryAtStft(profile.dict, speech);
-      const { clip } = profile;
-      const bar = new ProgressBar(`learning noise from ${clip.label} (${speech.nFft}-point)`, !quiet);
-      const dict = trainNoiseClip(clip.samples, speech, { what: clip.what, label: clip.label, createdBy: 'quell denoise --quality high', onProgress: (f) => bar.update(f) });
-      bar.done();
-      return dict;
-    }),
-  );
+  return speeches.map((speech) => {
+    let bar: ProgressBar | undefined;
+    const dicts = noiseAtStft(profiles, speech, 'quell denoise --quality high', (label) => {
+      bar?.done();
+      bar = new ProgressBar(`learning noise from ${label} (${speech.nFft}-point)`, !quiet);
+      return (f) => bar!.update(f);
+    });
+    bar?.done();
+    return dicts;
+  });
 }
 
 export async function denoiseHighCommand(job: HighDenoiseJob, batch: BatchOptions, prepared: PreparedBatch, ctx: CommandContext): Promise<number> {

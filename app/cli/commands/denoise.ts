@@ -6,10 +6,10 @@ import { separateFile, type FileSolver } from '../../../engine/node/separate-fil
 import { denoiseSources, planSeparation } from '../../../engine/separate/plan.js';
 import { listOption, numberOption, parse, stringOption } from '../args.js';
 import { DEFAULT_LEARNED_NOISE_ATOMS, DEFAULT_STRENGTH, LEARNED_ATOMS_WITH_PROFILE, MAX_STRENGTH, strengthSettings } from '../../../engine/presets.js';
-import { defaultDictionary, resolveDictionary, resolveNoise } from '../dictionaries.js';
+import { defaultDictionary, resolveDictionary, resolveNoise } from '../../../engine/node/resolve-dictionary.js';
 import { trainNoiseClip } from '../../../engine/dictionary/noise-clip.js';
 import { parseTimeRange, readMonoStretch } from '../inputs.js';
-import { estimateOutputBytes } from '../output-size.js';
+import { estimateOutputBytes } from '../../../engine/node/output-size.js';
 import { parseBits } from '../output.js';
 import { defaultJobs, maxJobs, withSolverPool } from '../parallel.js';
 import { ProgressBar } from '../progress.js';

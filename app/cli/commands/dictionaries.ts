@@ -1,13 +1,8 @@
-import { join } from 'node:path';
-import type { Dictionary } from '../../../engine/dictionary/dictionary.js';
 import { QuellError } from '../../../engine/errors.js';
 import { sanitizeLine, sanitizeText } from '../../../engine/util/terminal-text.js';
 import { parse } from '../args.js';
-import { bundledDictionaryPath, readManifest } from '../bundled.js';
 import type { CommandContext } from '../context.js';
-import { errorMessage } from '../context.js';
-import { readDictionaryAt } from '../dictionaries.js';
-import { installedFiles, installedFolder } from '../installed.js';
+import { listDictionaries, type ListedDictionary } from '../../../engine/node/list-dictionaries.js';
 
 export const DICTIONARIES_HELP = `Usage: quell dictionaries [--json]
 
@@ -22,34 +17,6 @@ Options:
   --json                 print the lists as JSON
   -h, --help             this help`;
 
-/** One listed dictionary: what a user needs to choose it, or why it cannot be used. */
-interface Listed {
-  name: string;
-  file: string;
-  kind?: string;
-  atoms?: number;
-  sampleRate?: number;
-  nFft?: number;
-  hopSamples?: number;
-  window?: string;
-  label?: string;
-  /** An installed name a bundled one hides: usable by its path only. */
-  shadowed?: boolean;
-  error?: string;
-}
-
-async function describe(name: string, file: string): Promise<Listed> {
-  let d: Dictionary;
-  try {
-    d = await readDictionaryAt(file);
-  } catch (err) {
-    if (!(err instanceof QuellError)) throw err;
-    return { name, file, error: errorMessage(err) };
-  }
-  const { kind, atoms, sampleRate, nFft, hopSamples, window, label } = d;
-  return { name, file, kind, atoms, sampleRate, nFft, hopSamples, window, label };
-}
-
 export async function dictionariesCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse('dictionaries', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
@@ -57,19 +24,13 @@ export async function dictionariesCommand(argv: string[], ctx: CommandContext): 
     return 0;
   }
   if (positionals.length) throw new QuellError('E_PARAM', `dictionaries: takes no arguments; got ${positionals.length} (see quell dictionaries --help)`);
-  const { root, manifest } = readManifest();
-  const bundled = await Promise.all(Object.entries(manifest.dictionaries).map(([name, e]) => describe(name, join(root, e.file))));
-  const folder = installedFolder();
-  const installed = await Promise.all(installedFiles(folder).map((f) => describe(f.name, f.path)));
-  for (const d of installed) {
-    const hidden = bundledDictionaryPath(d.name) ?? (d.kind ? bundledDictionaryPath(`${d.kind}-${d.name}`) : undefined);
-    if (hidden) d.shadowed = true;
-  }
+  const listing = await listDictionaries();
   if (values.json) {
     // sanitizeText keeps JSON valid: file names with control characters stay exact, escaped.
-    ctx.stdout(sanitizeText(JSON.stringify({ bundled: { folder: root, dictionaries: bundled }, installed: { folder, dictionaries: installed } }, null, 2)));
+    ctx.stdout(sanitizeText(JSON.stringify(listing, null, 2)));
     return 0;
   }
+  const { bundled: { folder: root, dictionaries: bundled }, installed: { folder, dictionaries: installed } } = listing;
   ctx.stdout(
     [
       `Bundled (${sanitizeLine(root)}):`,
@@ -82,7 +43,7 @@ export async function dictionariesCommand(argv: string[], ctx: CommandContext): 
   return 0;
 }
 
-function table(rows: Listed[]): string[] {
+function table(rows: ListedDictionary[]): string[] {
   const width = Math.max(4, ...rows.map((r) => sanitizeLine(r.name).length));
   const head = `  ${'NAME'.padEnd(width)}  KIND    ATOMS  STFT                       LABEL`;
   return [

@@ -7,7 +7,7 @@ import { parse } from '../args.js';
 import { summarizeAudioFile, type AudioSummary } from '../audio-info.js';
 import type { CommandContext } from '../context.js';
 import { errorMessage } from '../context.js';
-import { readDictionaryAt, readFileHead } from '../dictionaries.js';
+import { readDictionaryAt, readFileHead } from '../../../engine/node/resolve-dictionary.js';
 
 export const INFO_HELP = `Usage: quell info FILE... [--json]
 

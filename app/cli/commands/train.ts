@@ -6,8 +6,8 @@ import { numberOption, parse, stringOption } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { expandInputs, readMono } from '../inputs.js';
 import { ProgressBar } from '../progress.js';
-import { checkOutputs } from '../targets.js';
-import { VERSION } from '../version.js';
+import { checkOutputs } from '../../../engine/node/check-outputs.js';
+import { VERSION } from '../../../engine/node/version.js';
 
 export const TRAIN_HELP = `Usage: quell train --kind speech|noise [-k K] -o OUT.qdict FILES_OR_DIRS... [options]
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installedFolder } from '../../../app/cli/installed.js';
+import { installedFolder } from '../../../engine/node/installed-dictionaries.js';
 import { encodeDictionary } from '../../../engine/dictionary/format.js';
 import { quell, tempDir, writeWavFile } from '../../helpers/cli.js';
 import { smallDictionary } from '../../helpers/qdict.js';

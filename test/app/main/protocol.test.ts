@@ -56,5 +56,8 @@ describe('links and paths', () => {
       library: '/home/u/.config/Quell/dictionaries',
     });
     expect(appPaths({ ...common, packaged: false }).bundledDictionaries).toBe('/app/dictionaries');
+    // `npm start` runs `electron dist/electron/main.js`: the repository is found from the main script.
+    const dev = appPaths({ ...common, appPath: '/app/dist/electron', packaged: false });
+    expect([dev.webRoot, dev.bundledDictionaries]).toEqual(['/app/dist/web', '/app/dictionaries']);
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QuellError } from '../../engine/errors.js';
-import type { Manifest } from '../shared/manifest.js';
+import { QuellError } from '../errors.js';
+import type { Manifest } from '../dictionary/manifest.js';
 
 /** The package root: the nearest folder above this module holding package.json and dictionaries/. */
 export function packageRoot(): string {

@@ -1,16 +1,16 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Dictionary, DictionaryKind } from '../../engine/dictionary/dictionary.js';
-import { hasQdictSignature } from '../../engine/dictionary/format.js';
-import { MAX_QDICT_BYTES } from '../../engine/dictionary/limits.js';
-import { trainNoiseClip } from '../../engine/dictionary/noise-clip.js';
-import { QuellError } from '../../engine/errors.js';
-import { readDictionaryFile } from '../../engine/node/dictionary-file.js';
-import { describeFsError } from '../../engine/node/fs-errors.js';
-import { sanitizeLine } from '../../engine/util/terminal-text.js';
-import { bundledDictionaryPath, readManifest } from './bundled.js';
-import { installedFiles } from './installed.js';
-import { readMono } from './inputs.js';
+import type { Dictionary, DictionaryKind } from '../dictionary/dictionary.js';
+import { hasQdictSignature } from '../dictionary/format.js';
+import { MAX_QDICT_BYTES } from '../dictionary/limits.js';
+import { trainNoiseClip } from '../dictionary/noise-clip.js';
+import { QuellError } from '../errors.js';
+import { readDictionaryFile } from './dictionary-file.js';
+import { describeFsError } from './fs-errors.js';
+import { sanitizeLine } from '../util/terminal-text.js';
+import { bundledDictionaryPath, readManifest } from './bundled-dictionaries.js';
+import { installedFiles } from './installed-dictionaries.js';
+import { readMono } from './read-mono.js';
 
 /** The first `length` bytes of a file (fewer if it is shorter), read without reading the rest. */
 export function readFileHead(path: string, length: number): Uint8Array {
@@ -33,11 +33,11 @@ export function looksLikeDictionary(path: string): boolean {
   }
 }
 
-/** Names of the bundled dictionaries of one kind, for messages. */
-export function bundledNames(kind: 'speech' | 'noise'): string[] {
+/** Names of the bundled dictionaries of one kind (default: all), for messages. */
+export function bundledNames(kind?: 'speech' | 'noise'): string[] {
   const { manifest } = readManifest();
   return Object.entries(manifest.dictionaries)
-    .filter(([, e]) => e.kind === kind)
+    .filter(([, e]) => kind === undefined || e.kind === kind)
     .map(([name]) => name);
 }
 
@@ -76,15 +76,22 @@ export async function resolveDictionary(arg: string, kind: DictionaryKind, optio
   return dict;
 }
 
-async function findDictionary(arg: string, kind: DictionaryKind): Promise<Dictionary> {
+/**
+ * The dictionary `arg` names (see resolveDictionary), of any kind. With `kind`, its short names are
+ * tried first ("rain" is noise-rain for --noise) and the message lists that kind's bundled names.
+ * @throws QuellError E_IO when `arg` names nothing (one line, listing the bundled names), E_FORMAT
+ *   for a damaged file.
+ */
+export async function findDictionary(arg: string, kind?: DictionaryKind): Promise<Dictionary> {
   if (existsSync(arg) && statSync(arg).isFile()) return readDictionaryAt(arg);
   // The other kind's short name too ("--speech rain"), so it is refused for its kind, not as unknown.
-  const other = kind === 'speech' ? 'noise' : 'speech';
-  const path = bundledDictionaryPath(arg) ?? bundledDictionaryPath(`${kind}-${arg}`) ?? bundledDictionaryPath(`${other}-${arg}`);
+  const [first, other] = kind === 'noise' ? ['noise', 'speech'] : ['speech', 'noise'];
+  const path = bundledDictionaryPath(arg) ?? bundledDictionaryPath(`${first}-${arg}`) ?? bundledDictionaryPath(`${other}-${arg}`);
   if (path) return readDictionaryFile(path);
   const installed = installedFiles().find((f) => f.name === arg || `${f.name}.qdict` === arg);
   if (installed) return readDictionaryAt(installed.path);
-  throw new QuellError('E_IO', `${sanitizeLine(arg)}: no such file, and not a bundled ${kind} dictionary (${bundledNames(kind).join(', ')}) or an installed one (see quell dictionaries)`);
+  const bundled = kind ? `a bundled ${kind} dictionary (${bundledNames(kind).join(', ')})` : `a bundled dictionary (${bundledNames().join(', ')})`;
+  throw new QuellError('E_IO', `${sanitizeLine(arg)}: no such file, and not ${bundled} or an installed one (see quell dictionaries)`);
 }
 
 export async function defaultDictionary(kind: 'speech' | 'noise'): Promise<Dictionary> {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { OutputBits } from '../../engine/audio/wav.js';
-import { defaultBits } from '../../engine/node/output-format.js';
-import { WavFileReader } from '../../engine/node/wav-file-reader.js';
+import type { OutputBits } from '../audio/wav.js';
+import { defaultBits } from './output-format.js';
+import { WavFileReader } from './wav-file-reader.js';
 
 /**
  * About how many bytes one output of `input` will take, for the free-space check before a batch:

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './bundled.js';
+import { packageRoot } from './bundled-dictionaries.js';
 
 export const VERSION: string = (() => {
   try {

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { QuellError } from '../../engine/errors.js';
-import { describeFsError } from '../../engine/node/fs-errors.js';
+import { QuellError } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
 
 /** The desktop app's name (productName in electron-builder.yml): Electron names its userData folder after it. */
 const APP_NAME = 'Quell';
