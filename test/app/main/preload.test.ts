@@ -50,6 +50,8 @@ describe('packaging (electron-builder.yml)', () => {
     expect(config.electronVersion).toMatch(/^41\./);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(config.files).toContain('dist/electron/**');
-    expect(pkg.main).toBe('dist/electron/main.js');
+    // The packaged app starts from the bundled main process; the npm package's main is the library.
+    expect(config.extraMetadata.main).toBe('dist/electron/main.js');
+    expect(pkg.main).not.toMatch(/electron/);
   });
 });
