@@ -29,16 +29,23 @@ Loss: MSE of compressed magnitudes |S^|^0.3 vs |S|^0.3, + 0.3 x MSE of the compr
 (|S^|^0.3 e^{j arg X} vs |S|^0.3 e^{j arg S}), + 0.002 x (-SI-SDR in dB of the inverse STFT). Adam 2e-3,
 batch 16 x 3 s, a time budget (--minutes); the checkpoint with the best held-out SI-SDR is kept.
 
-Reproduce (1 thread each, ~1 h in all on a 2-core machine):
-  python3 scripts/train-mask-net.py gen --out /tmp/masknet-set --n 800 --nval 80      # fixed set + NMF masks
-  python3 scripts/train-mask-net.py train --variant plain  --set /tmp/masknet-set --minutes 20 --out /tmp/plain.pt
-  python3 scripts/train-mask-net.py train --variant hybrid --set /tmp/masknet-set --minutes 20 --out /tmp/hybrid.pt
+Reproduce (1 thread each, ~1 h in all on a 2-core machine; run the tune bench below first, it trains the
+fold dictionary into bench/cache; training stops on a time budget, so the step count, hence the weights,
+depend on the machine's speed):
+  python3 scripts/train-mask-net.py gen --out /tmp/masknet-set --n 1200 --nval 120 \
+      --fold bench/cache/folds/tune-speech-train-*.qdict        # fixed set + Quell NMF outputs (~4 min)
+  python3 scripts/train-mask-net.py train --variant plain  --set /tmp/masknet-set --minutes 22 --out /tmp/plain.pt
+  python3 scripts/train-mask-net.py train --variant hybrid --set /tmp/masknet-set --minutes 22 --out /tmp/hybrid-r1.pt
+  python3 scripts/train-mask-net.py train --variant hybrid --set /tmp/masknet-set --minutes 12 --lr 1e-3 \
+      --init /tmp/hybrid-r1.pt --out /tmp/hybrid.pt                                    # models/mask-net-v0.bin
+  python3 scripts/train-mask-net.py train --variant plain --on-the-fly --babble 0.25 --set /tmp/masknet-set \
+      --minutes 15 --out /tmp/plain-fly.pt
   npm run bench:quality -- --split tune --snr 0 --seconds 10 --condition unseen --systems noisy,quell \
       --keep /tmp/tunecases --jobs 1 --out /tmp/tunebench
   python3 scripts/train-mask-net.py apply --model /tmp/plain.pt --cases /tmp/tunecases --name plainnet
   python3 scripts/train-mask-net.py apply --model /tmp/hybrid.pt --cases /tmp/tunecases --name hybridnet
   python3 scripts/train-mask-net.py score --cases /tmp/tunecases --systems quell,plainnet,hybridnet
-  python3 scripts/train-mask-net.py export --model /tmp/hybrid.pt --out models/mask-net-v0.json
+  python3 scripts/train-mask-net.py export --model /tmp/hybrid.pt --out models/mask-net-v0.bin
 """
 import argparse
 import glob
@@ -97,7 +104,17 @@ class Pool:
                 cut = int(len(x) * (1 - VAL_FRAC))
                 dst.append(x[:cut] if part == 'train' else x[cut:])
 
-    def mixture(self, rng, seconds):
+    def babble(self, rng, n, k):
+        """k train talkers summed at equal active level (synthetic babble from TRAIN speech only)."""
+        out = np.zeros(n)
+        for _ in range(k):
+            s = self.speech[rng.integers(len(self.speech))]
+            off = rng.integers(0, len(s) - n + 1)
+            s = s[off:off + n]
+            out += s / np.sqrt(speech_power(s) + 1e-12)
+        return out
+
+    def mixture(self, rng, seconds, babble=0.0):
         n = int(seconds * SR)
         while True:
             s = self.speech[rng.integers(len(self.speech))]
@@ -107,11 +124,14 @@ class Pool:
             s = s[off:off + n].copy()
             if np.sqrt(np.mean(s ** 2)) > 1e-3:
                 break
-        v = self.noise[rng.integers(len(self.noise))]
-        if len(v) < n:
-            v = np.tile(v, n // len(v) + 1)
-        off = rng.integers(0, len(v) - n + 1)
-        v = v[off:off + n].copy()
+        if rng.random() < babble:
+            v = self.babble(rng, n, int(rng.integers(3, 9)))
+        else:
+            v = self.noise[rng.integers(len(self.noise))]
+            if len(v) < n:
+                v = np.tile(v, n // len(v) + 1)
+            off = rng.integers(0, len(v) - n + 1)
+            v = v[off:off + n].copy()
         snr = rng.uniform(-5, 15)
         v *= np.sqrt(speech_power(s) / (np.mean(v ** 2) + 1e-12) / 10 ** (snr / 10))
         x = s + v
@@ -230,7 +250,7 @@ def cmd_gen(a):
     ins = sorted(glob.glob(os.path.join(wav, '*[0-9].wav')))
     done = os.path.join(a.out, 'nmf')
     os.makedirs(done, exist_ok=True)
-    # batches of 50 files per CLI call, one job (the machine is shared)
+    # batches of 50 files per CLI call, one job (the machine is shared); the noise side is mixture - output
     for k in range(0, len(ins), 50):
         subprocess.run(['node', os.path.join(REPO, 'app/cli/bin.js'), 'denoise', *ins[k:k + 50], '--out-dir', done,
                         '--speech', fold[-1], '--force', '-q', '--bits', '32f', '--jobs', '1'], check=True)
@@ -260,6 +280,8 @@ def cmd_train(a):
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     model = build_model(torch, a.variant)
+    if a.init:  # continue from a checkpoint (fresh optimizer state)
+        model.load_state_dict(torch.load(a.init, weights_only=False)['state'])
     nparams = sum(p.numel() for p in model.parameters())
     print(f'{a.variant}: {nparams} parameters', flush=True)
     tr = dict(np.load(os.path.join(a.set, 'train.npz')))
@@ -276,7 +298,7 @@ def cmd_train(a):
         if fly is not None:
             s, x = [], []
             for _ in range(a.batch):
-                si, xi, _ = fly.mixture(rng, rng.uniform(2, 4))
+                si, xi, _ = fly.mixture(rng, rng.uniform(2, 4), a.babble)
                 s.append(si[:seg]), x.append(xi[:seg])
             L = min(len(v) for v in s)
             s = np.stack([v[:L] for v in s]); x = np.stack([v[:L] for v in x]); c = None
@@ -306,7 +328,7 @@ def cmd_train(a):
                     sd.append(si_sdr_t(torch, vs[k:k + 20], y) - si_sdr_t(torch, vs[k:k + 20], torch.as_tensor(va['x'][k:k + 20])))
                 vi = float(torch.cat(sd).mean())
             el = time.time() - t0
-            log.append({'step': step, 'seconds': round(el), 'train_loss': float(loss), 'val_si_sdri': vi})
+            log.append({'step': step, 'seconds': round(el), 'train_loss': float(loss.detach()), 'val_si_sdri': vi})
             mark = ''
             if vi > best:
                 best = vi
@@ -382,19 +404,32 @@ def cmd_score(a):
 
 
 def cmd_export(a):
+    """models/mask-net-vN.bin: 'QMNT', u32 LE header length, JSON header (tensor names, shapes, offsets
+    in float32 units, settings), zero bytes to a multiple of 4, then the float32 LE weights in header order."""
     torch = torch_setup()
     _, ck = load_model(torch, a.model)
-    st = ck['state']
-    tensors = {k: {'shape': list(v.shape), 'data': [round(float(f), 6) for f in v.flatten()]} for k, v in st.items()}
-    doc = {'format': 'quell-mask-net', 'version': 0, 'variant': ck['variant'], 'params': ck['params'],
-           'stft': {'sampleRate': SR, 'nFft': NFFT, 'hop': HOP, 'window': 'hann-periodic'},
-           'features': 'ln(|X|^2+1e-10) minus causal one-pole (a=0.99) mean over bins, /10'
-                       + ('; then the NMF speech mask per bin' if ck['variant'] == 'hybrid' else ''),
-           'model': 'relu(Linear inp) -> GRU 2 layers (torch gate order r,z,n) -> Linear out'
-                    + (' + w*logit(nmf mask)' if ck['variant'] == 'hybrid' else '') + ' -> sigmoid',
-           'trained': 'scripts/train-mask-net.py on data-extra TRAIN (i % 4 != 1)', 'step': ck['step'],
-           'heldOutSiSdri': ck['val_si_sdri'], 'tensors': tensors}
-    json.dump(doc, open(a.out, 'w'), separators=(',', ':'))
+    tensors, blobs, off = [], [], 0
+    for k, v in ck['state'].items():
+        arr = v.detach().numpy().astype('<f4').ravel()
+        tensors.append({'name': k, 'shape': list(v.shape), 'offset': off})
+        blobs.append(arr)
+        off += arr.size
+    hybrid = ck['variant'] == 'hybrid'
+    head = {'format': 'quell-mask-net', 'version': 0, 'variant': ck['variant'], 'params': int(off),
+            'stft': {'sampleRate': SR, 'nFft': NFFT, 'hop': HOP, 'window': 'hann-periodic'},
+            'features': 'ln(|X|^2+1e-10) minus a causal one-pole (a=0.99, y0 = first value) of its mean over bins, /10'
+                        + ('; then the NMF speech mask |C|^2/(|C|^2+|N|^2) per bin' if hybrid else ''),
+            'model': 'relu(inp) -> GRU x2 (torch layout: gates r,z,n) -> out' + (' + w*logit(clamp(mask,1e-4))' if hybrid else '')
+                     + ' -> sigmoid: gain per bin on the noisy STFT',
+            'trained': 'scripts/train-mask-net.py on data-extra TRAIN (i % 4 != 1)', 'step': ck['step'],
+            'heldOutSiSdri': round(ck['val_si_sdri'], 3), 'tensors': tensors}
+    h = json.dumps(head, separators=(',', ':')).encode()
+    with open(a.out, 'wb') as f:
+        f.write(b'QMNT' + len(h).to_bytes(4, 'little') + h)
+        pad = (-(8 + len(h))) % 4
+        f.write(bytes(pad))
+        for arr in blobs:
+            f.write(arr.tobytes())
     print(a.out, os.path.getsize(a.out), 'bytes')
 
 
@@ -415,6 +450,9 @@ def main():
     t.add_argument('--batch', type=int, default=16)
     t.add_argument('--lr', type=float, default=2e-3)
     t.add_argument('--eval-every', type=int, default=100)
+    t.add_argument('--babble', type=float, default=0.0,
+                   help='with --on-the-fly: share of mixtures whose noise is 3-8 summed train talkers')
+    t.add_argument('--init', help='start from this checkpoint')
     t.add_argument('--on-the-fly', action='store_true', help='plain only: fresh 2-4 s mixtures every step')
     ap = sub.add_parser('apply')
     ap.add_argument('--model', required=True)
