@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { OutputBits } from '../../engine/audio/wav.js';
 import { QuellError } from '../../engine/errors.js';
-import { outputFormatFor, type OutputFormat } from '../../engine/node/audio-file-writer.js';
+import { checkBitsFit, outputFormatFor, type OutputFormat } from '../../engine/node/audio-file-writer.js';
 import { describeFsError } from '../../engine/node/fs-errors.js';
 import { watchOutputFolders } from './cleanup.js';
 import { errorMessage, type CommandContext } from './context.js';
@@ -73,7 +73,7 @@ export async function prepareBatch(ctx: CommandContext, o: BatchOptions): Promis
     if (toStdout && o.saveNoise) throw new QuellError('E_PARAM', '-o - writes one stream: --save-noise needs a file name (-o OUT)');
     // The file format follows -o's extension (or --format); names Quell makes up are WAV unless --format says.
     const format = o.output && !toStdout ? outputFormatFor(o.output, o.format) : o.format !== undefined ? outputFormatFor('', o.format) : 'wav';
-    if (format === 'flac' && o.bits === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: --bits 32f needs WAV (--bits 16 or 24 for FLAC)');
+    checkBitsFit(format, o.bits, '--bits');
     let stdinPath: string | undefined;
     if (stdinCount) {
       const read = await stdinToFile();

@@ -1,6 +1,7 @@
 // The contract between the Electron main process, the preload bridge and the renderer: a closed set
 // of channels and their payloads (Electron Fiddle keeps the same in src/ipc-events.ts). Nothing here
 // imports Electron or Node, so every process can use it.
+import type { ManifestEntry } from '../../engine/dictionary/manifest.js';
 
 /** Every IPC channel the app uses; main handles exactly these and nothing else. */
 export const IPC = {
@@ -33,17 +34,10 @@ export interface SaveFileRequest {
 export type SaveFileResult = { path: string } | null;
 
 /** One dictionary in the library: bundled with the app, or the user's own. */
-export interface DictionaryEntry {
-  /** "bundled:speech", "user:my-voice-20260101-120000.qdict", "idb:3", ... */
+export interface DictionaryEntry extends Pick<ManifestEntry, 'kind' | 'label' | 'atoms' | 'nFft' | 'hopSamples' | 'description'> {
+  /** "bundled:speech", "user:my-voice-20260101-120000.qdict", "idb:3", ... (nFft and hop: a pair for High quality has two different ones) */
   id: string;
   origin: 'bundled' | 'user';
-  kind: 'speech' | 'noise';
-  label: string;
-  atoms: number;
-  /** The STFT it was trained at (points and hop): a pair for High quality has two different ones. */
-  nFft: number;
-  hopSamples: number;
-  description: string;
   /** ISO date for user dictionaries. */
   createdAt?: string;
 }

@@ -53,14 +53,14 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
  */
 export async function prepareTemp(path: string, options: { force: boolean }): Promise<{ temp: string; target: string }> {
   await checkCanCreate(path, options);
+  const isLink = await lstat(path).then((st) => st.isSymbolicLink(), () => false);
   let target = path;
-  try {
-    if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== 'ENOENT') throw new QuellError('E_IO', `cannot write ${path}: ${describeFsError(err)}`);
-    if (target === path && (await lstat(path).then(() => true, () => false))) {
-      throw new QuellError('E_IO', `cannot write ${path}: it is a symbolic link to a file that does not exist`);
+  if (isLink) {
+    try {
+      target = await realpath(path);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new QuellError('E_IO', `cannot write ${path}: ${code === 'ENOENT' ? 'it is a symbolic link to a file that does not exist' : describeFsError(err)}`);
     }
   }
   if (target !== path) await checkCanCreate(target, options);

@@ -61,6 +61,15 @@ export function outputFormatFor(path: string, explicit?: string): OutputFormat {
  * when created (32-bit float and more than 8 channels have no FLAC form).
  * @throws QuellError E_PARAM with a one-line reason.
  */
+/**
+ * Refuses, before any work, a sample format the file format cannot hold: FLAC has integer samples
+ * only. `flag` is how the caller's user names the option ("--bits" or "bits").
+ * @throws QuellError E_PARAM
+ */
+export function checkBitsFit(format: OutputFormat, bits: OutputBits | undefined, flag = 'bits'): void {
+  if (format === 'flac' && bits === '32f') throw new QuellError('E_PARAM', `FLAC holds integer samples only: ${flag} 32f needs WAV (16 or 24 for FLAC)`);
+}
+
 export function checkAudioOutput(format: OutputFormat, sampleRate: number, channels: number, bits: OutputBits): void {
   if (format === 'flac') checkFlacFormat(sampleRate, channels, bits);
   else checkOutputFormat(sampleRate, channels, bits);

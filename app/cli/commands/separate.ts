@@ -12,7 +12,7 @@ import { listOption, numberOption, parse, stringOption } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { defaultDictionary, resolveDictionary, resolveNoise } from '../../../engine/node/resolve-dictionary.js';
 import { parseBits, writeAudioFile } from '../output.js';
-import { outputFormatFor } from '../../../engine/node/audio-file-writer.js';
+import { checkBitsFit, outputFormatFor } from '../../../engine/node/audio-file-writer.js';
 import { outputBitsFor } from '../../../engine/node/output-format.js';
 import { readAudioMetadata } from '../../../engine/node/read-metadata.js';
 import { ProgressBar } from '../progress.js';
@@ -98,7 +98,7 @@ export async function separateCommand(argv: string[], ctx: CommandContext): Prom
   const outs = [...specs.keys()].map((name) => join(outDir, `${base}.${name}.${format}`));
   const force = Boolean(values.force);
   const bitsArg = parseBits(stringOption(values, 'bits'));
-  if (format === 'flac' && bitsArg === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: --bits 32f needs WAV (--bits 16 or 24 for FLAC)');
+  checkBitsFit(format, bitsArg, '--bits');
   await checkOutputs([{ input, paths: outs }], { force, outDir, alsoRead: dictionaryFiles, outputBytes: (path) => estimates.get(path) });
   mkdirOrFail(outDir);
   const removed = watchOutputFolders([outDir]);

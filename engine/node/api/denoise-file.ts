@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import type { OutputBits } from '../../audio/wav.js';
 import type { WavMetadata } from '../../audio/wav-metadata.js';
-import { QuellError, throwIfAborted } from '../../errors.js';
+import { throwIfAborted } from '../../errors.js';
 import { denoiseSources, planSeparation } from '../../separate/plan.js';
 import type { SeparationStats } from '../../separate/separate.js';
-import { outputFormatFor, type OutputFormat } from '../audio-file-writer.js';
+import { checkBitsFit, outputFormatFor, type OutputFormat } from '../audio-file-writer.js';
 import { checkOutputs } from '../check-outputs.js';
 import { denoiseFileHighQuality } from '../high-quality-file.js';
 import { estimateOutputBytes } from '../output-size.js';
@@ -36,11 +36,9 @@ export interface DenoiseFileOptions extends DenoiseSettings, FileOutputOptions {
 }
 
 /** What denoiseFile did. */
-export interface DenoiseFileSummary {
+/** What every file function reports of the file it read and the files it wrote. */
+export interface FileSummary {
   input: string;
-  output: string;
-  noiseOutput?: string;
-  quality: 'standard' | 'high';
   format: OutputFormat;
   bits: OutputBits;
   sampleRate: number;
@@ -48,15 +46,21 @@ export interface DenoiseFileSummary {
   /** Samples per channel. */
   frames: number;
   seconds: number;
-  /** Per output [speech, noise]: the gain that kept integer samples from clipping, in dB (0 or negative). */
-  gainDb: [number, number];
   /** Times the input was processed (2: an output turned down, or quality 'high''s second pass). */
   passes: number;
-  /** quality 'high': why the second pass did not run, when it did not. */
-  secondPassSkipped?: string;
   stats: SeparationStats;
   /** Said about the input on the way (a truncated compressed file, ...). */
   warnings: string[];
+}
+
+export interface DenoiseFileSummary extends FileSummary {
+  output: string;
+  noiseOutput?: string;
+  quality: 'standard' | 'high';
+  /** Per output [speech, noise]: the gain that kept integer samples from clipping, in dB (0 or negative). */
+  gainDb: [number, number];
+  /** quality 'high': why the second pass did not run, when it did not. */
+  secondPassSkipped?: string;
 }
 
 /**
@@ -80,7 +84,7 @@ export async function denoiseFile(input: string, output: string, options: Denois
   const jobs = options.jobs ?? availableParallelism();
   throwIfAborted(signal);
   const format = outputFormatFor(output, options.format);
-  if (format === 'flac' && bits === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: bits 32f needs WAV (16 or 24 for FLAC)');
+  checkBitsFit(format, bits);
   const bytes = await estimateOutputBytes(input, bits);
   await checkOutputs([{ input, paths: [output, noiseOutput] }], { force, alsoRead: filesRead(options), outputBytes: () => bytes });
   const resolved = await resolveDenoise(options);

@@ -3,16 +3,13 @@ import type { Dictionary } from '../../dictionary/dictionary.js';
 import { QuellError, throwIfAborted } from '../../errors.js';
 import type { SourceSpec } from '../../separate/model.js';
 import { planSeparation } from '../../separate/plan.js';
-import type { SeparationStats } from '../../separate/separate.js';
-import { outputFormatFor } from '../audio-file-writer.js';
+import { checkBitsFit, outputFormatFor } from '../audio-file-writer.js';
 import { checkOutputs } from '../check-outputs.js';
 import { estimateOutputBytes } from '../output-size.js';
 import { defaultDictionary, resolveNoise } from '../resolve-dictionary.js';
 import { separateFile as separateWithSolver } from '../separate-file.js';
-import type { OutputBits } from '../../audio/wav.js';
-import type { OutputFormat } from '../audio-file-writer.js';
 import type { DictionaryRef } from './denoise-settings.js';
-import type { FileOutputOptions } from './denoise-file.js';
+import type { FileOutputOptions, FileSummary } from './denoise-file.js';
 import { runWithFileSolver } from './run-with-file-solver.js';
 
 /** One source of a separation: what models it. */
@@ -34,19 +31,9 @@ export interface SeparateFileOptions extends FileOutputOptions {
   sparsity?: number;
 }
 
-export interface SeparateFileSummary {
-  input: string;
+export interface SeparateFileSummary extends FileSummary {
   /** Per source, in order: its name and output (undefined: not written), and the gain that kept it from clipping, in dB. */
   sources: { name: string; output?: string; gainDb: number }[];
-  format: OutputFormat;
-  bits: OutputBits;
-  sampleRate: number;
-  channels: number;
-  frames: number;
-  seconds: number;
-  passes: number;
-  stats: SeparationStats;
-  warnings: string[];
 }
 
 /**
@@ -69,7 +56,7 @@ export async function separateFile(input: string, outputs: (string | undefined)[
   const first = outputs.find((p) => p !== undefined);
   if (first === undefined) throw new QuellError('E_PARAM', 'outputs: no source is written; name at least one output');
   const format = outputFormatFor(first, options.format);
-  if (format === 'flac' && bits === '32f') throw new QuellError('E_PARAM', 'FLAC holds integer samples only: bits 32f needs WAV (16 or 24 for FLAC)');
+  checkBitsFit(format, bits);
   const alsoRead = sources.flatMap((s) => (s.dictionaries ?? []).filter((d): d is string => typeof d === 'string'));
   const bytes = await estimateOutputBytes(input, bits);
   await checkOutputs([{ input, paths: outputs }], { force, alsoRead, outputBytes: () => bytes });
